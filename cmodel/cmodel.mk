@@ -1,0 +1,68 @@
+# cmodel/cmodel.mk — the golden-model library libshiftkit, the shiftkit CLI and
+# their cmocka tests (plain and ASan+UBSan builds).
+
+CMODEL_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+                 -Wmissing-prototypes -fPIC -D_POSIX_C_SOURCE=200809L -Icmodel/include
+CMODEL_SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+                    -fno-omit-frame-pointer
+
+CMODEL_LIB_SRCS := $(wildcard cmodel/src/*.c)
+CMODEL_CLI_SRCS := $(wildcard cmodel/cli/*.c)
+CMODEL_TEST_SRCS := $(wildcard cmodel/tests/test_*.c)
+CMODEL_TESTS := $(patsubst cmodel/tests/%.c,%,$(CMODEL_TEST_SRCS))
+
+CMODEL_LIB_OBJS := $(patsubst cmodel/%.c,$(OBJ)/cmodel/%.o,$(CMODEL_LIB_SRCS))
+CMODEL_SAN_OBJS := $(patsubst cmodel/%.c,$(OBJ)/cmodel-san/%.o,$(CMODEL_LIB_SRCS))
+CMODEL_CLI_OBJS := $(patsubst cmodel/%.c,$(OBJ)/cmodel/%.o,$(CMODEL_CLI_SRCS))
+
+LIBSHIFTKIT_A := $(LIB)/libshiftkit.a
+LIBSHIFTKIT_SO := $(LIB)/libshiftkit.so
+SHIFTKIT_CLI := $(BIN)/shiftkit
+
+ALL_TARGETS += $(LIBSHIFTKIT_A) $(LIBSHIFTKIT_SO) $(SHIFTKIT_CLI)
+TEST_TARGETS += test-c test-c-asan test-cli
+HELP_LINES += "  lib          build/lib/libshiftkit.{a,so} (the golden model)" \
+              "  test-c       cmocka unit tests of the golden model" \
+              "  test-c-asan  the same tests under ASan+UBSan" \
+              "  test-cli     CLI tests: exit codes, gen+check, requant worked examples"
+
+.PHONY: lib test-c test-c-asan test-cli
+lib: $(LIBSHIFTKIT_A) $(LIBSHIFTKIT_SO)
+
+$(OBJ)/cmodel/%.o: cmodel/%.c $(wildcard cmodel/include/shiftkit/*.h) $(wildcard cmodel/src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CMODEL_CFLAGS) -c $< -o $@
+
+$(OBJ)/cmodel-san/%.o: cmodel/%.c $(wildcard cmodel/include/shiftkit/*.h) $(wildcard cmodel/src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CMODEL_CFLAGS) $(CMODEL_SAN_FLAGS) -c $< -o $@
+
+$(LIBSHIFTKIT_A): $(CMODEL_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBSHIFTKIT_SO): $(CMODEL_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $^
+
+$(SHIFTKIT_CLI): $(CMODEL_CLI_OBJS) $(LIBSHIFTKIT_A)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $(CMODEL_CLI_OBJS) $(LIBSHIFTKIT_A)
+
+$(BIN)/tests/%: cmodel/tests/%.c cmodel/tests/sk_test_util.h $(LIBSHIFTKIT_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CMODEL_CFLAGS) -Icmodel/tests -o $@ $< $(LIBSHIFTKIT_A) -lcmocka
+
+$(BIN)/tests-san/%: cmodel/tests/%.c cmodel/tests/sk_test_util.h $(CMODEL_SAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CMODEL_CFLAGS) $(CMODEL_SAN_FLAGS) -Icmodel/tests -o $@ $< $(CMODEL_SAN_OBJS) -lcmocka
+
+test-c: $(addprefix $(BIN)/tests/,$(CMODEL_TESTS))
+	@set -e; for t in $^; do echo "== $$t"; SK_TEST_DATA=cmodel/tests/data $$t; done
+
+test-c-asan: $(addprefix $(BIN)/tests-san/,$(CMODEL_TESTS))
+	@set -e; for t in $^; do echo "== $$t (asan+ubsan)"; \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 SK_TEST_DATA=cmodel/tests/data $$t; done
+
+test-cli: $(SHIFTKIT_CLI)
+	SHIFTKIT=$(SHIFTKIT_CLI) BUILD=$(BUILD) cmodel/tests/cli_test.sh

@@ -1,0 +1,50 @@
+/* sk_infer.h — golden integer inference (docs/datapath.md §2–§8). */
+#ifndef SHIFTKIT_SK_INFER_H
+#define SHIFTKIT_SK_INFER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shiftkit/sk_model.h"
+#include "shiftkit/sk_npy.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One dense layer of a validated model over a batch. x is [batch][k] in the layer's
+ * input type, acc receives [batch][n] accumulators (may be NULL), y receives [batch][n]
+ * outputs (the accumulators for a raw layer). */
+void sk_dense_forward(const sk_model *model, uint32_t layer, const int32_t *x, size_t batch,
+                      int32_t *acc, int32_t *y);
+
+/* Per-layer intermediate tensors: acc[i] and out[i] are [batch][n_i] (int32; out[i]
+ * carries the layer's output dtype). Filled by sk_infer when requested. */
+typedef struct sk_trace {
+    uint32_t num_layers;
+    sk_tensor *acc;
+    sk_tensor *out;
+} sk_trace;
+void sk_trace_free(sk_trace *trace);
+
+/* dtype of a layer's output on disk: int32 if raw, else int8/uint8 by signedness. */
+sk_dtype sk_layer_out_dtype(const sk_layer *layer);
+
+/* Run a validated model on input [batch][k0] (or a 1-D [k0] single sample).
+ * Checks the input shape and that every value lies in the declared input type.
+ * output becomes [batch][n_last]; trace (may be NULL) gets every layer. */
+SK_MUST_CHECK sk_status sk_infer(const sk_model *model, const sk_tensor *input, const char *origin,
+                                 sk_tensor *output, sk_trace *trace, sk_error *err);
+
+/* Flat entry point for foreign-function callers (the Python ctypes binding):
+ * parse and validate the .skm image skm[0..skm_size), run `batch` samples of `k`
+ * int32 inputs, write batch * n_last int32 outputs to `output` (capacity
+ * output_count). On failure the message goes to msg (capacity msg_size, may be 0). */
+SK_MUST_CHECK sk_status sk_infer_flat(const uint8_t *skm, size_t skm_size, const int32_t *input,
+                                      size_t batch, size_t k, int32_t *output, size_t output_count,
+                                      char *msg, size_t msg_size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
