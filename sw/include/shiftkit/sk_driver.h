@@ -1,0 +1,141 @@
+/* sk_driver.h — libshiftkit_drv, the C driver of the shiftkit accelerator.
+ *
+ * The driver reaches the device only through an sk_hal (sk_hal.h): the register-level
+ * device model (cmodel/device), the Verilated RTL's AXI4-Lite bus model, a SystemC
+ * initiator or Linux UIO on a board. The same driver code runs unchanged on all of
+ * them. Register offsets and fields come from the generated sk_regs.h (docs/regmap.md).
+ *
+ * Using it from a bench or a board (e.g. tb/verilator's shiftkit-rtl):
+ *
+ *     sk_hal hal = { my_ctx, my_read32, my_write32, my_wait_irq };
+ *     sk_drv *drv;  sk_error err;
+ *     if (sk_drv_open(&hal, NULL, &drv, &err) != SK_DRV_OK) ...;   // resets, reads ID
+ *     if (sk_drv_load_model(drv, &model, NULL, &err) != SK_DRV_OK) ...;
+ *     if (sk_drv_run(drv, input, batch, output, &perf, &err) != SK_DRV_OK) ...;
+ *     sk_drv_close(drv);
+ *
+ * Link build/lib/libshiftkit_drv.a then build/lib/libshiftkit.a (the model type and
+ * the input-range check come from the golden library). This API is stable: functions
+ * may be added, existing ones keep their signatures. docs/driver.md is the guide.
+ *
+ * Threading: one sk_drv per device; calls on one sk_drv are not reentrant. There is
+ * no global state, so several devices (several sk_drv) can be driven at once. */
+#ifndef SHIFTKIT_SK_DRIVER_H
+#define SHIFTKIT_SK_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shiftkit/sk_hal.h"
+#include "shiftkit/sk_model.h"
+#include "shiftkit/sk_status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sk_drv_status {
+    SK_DRV_OK = 0,
+    SK_DRV_ERR_BAD_ARG,        /* invalid argument (NULL pointer, zero batch, ...) */
+    SK_DRV_ERR_NOMEM,          /* allocation failed */
+    SK_DRV_ERR_BUS,            /* the HAL reported a bus error on read32/write32 */
+    SK_DRV_ERR_HAL_FAULT,      /* the HAL's wait_irq failed (closed file, simulator gone) */
+    SK_DRV_ERR_NO_DEVICE,      /* the ID register does not hold the shiftkit magic */
+    SK_DRV_ERR_VERSION,        /* the device's register-map version is not supported */
+    SK_DRV_ERR_MODEL_TOO_LARGE,/* the model does not fit a device memory (named in msg) */
+    SK_DRV_ERR_UNSUPPORTED,    /* the model uses something this device build cannot do */
+    SK_DRV_ERR_BAD_MODEL,      /* the model fails sk_model_validate */
+    SK_DRV_ERR_NO_MODEL,       /* run before a successful load */
+    SK_DRV_ERR_INPUT,          /* input value outside the model's input type */
+    SK_DRV_ERR_BUSY,           /* the device is busy: start refused */
+    SK_DRV_ERR_TIMEOUT,        /* no done interrupt / done bit within the timeout */
+    SK_DRV_ERR_RESET_TIMEOUT,  /* the device stayed busy after a soft reset */
+    SK_DRV_ERR_DEVICE,         /* the device finished with its error bit set (code in msg) */
+    SK_DRV_ERR_IO,             /* a backend could not open or map its device (errno in msg) */
+    SK_DRV_STATUS_COUNT
+} sk_drv_status;
+
+/* A short fixed description of a driver status ("device timeout", ...). Never NULL. */
+const char *sk_drv_strerror(sk_drv_status status);
+
+/* How the driver waits for the end of a run. */
+typedef enum sk_drv_wait_mode {
+    SK_DRV_WAIT_IRQ = 0,  /* hal->wait_irq with timeout_us */
+    SK_DRV_WAIT_POLL = 1  /* read STATUS at most poll_limit times */
+} sk_drv_wait_mode;
+
+typedef struct sk_drv_options {
+    sk_drv_wait_mode wait_mode;
+    uint32_t timeout_us;  /* IRQ wait per run (backend time); default 1000000 */
+    uint32_t poll_limit;  /* STATUS reads per run in poll mode and after reset; default 1000000 */
+} sk_drv_options;
+void sk_drv_default_options(sk_drv_options *opt);
+
+/* The device's build parameters, read from its registers at open. Memory sizes are
+ * in their natural entries (see docs/regmap.md for the word packing). */
+typedef struct sk_drv_info {
+    uint32_t version;        /* register-map version */
+    uint32_t lanes;          /* parallel MAC lanes */
+    uint32_t weight_words;   /* 32-bit words of weight memory */
+    uint32_t bias_entries;   /* bias memory entries (one int32 per output channel) */
+    uint32_t shift_entries;  /* shift memory entries */
+    uint32_t act_entries;    /* activations per ping-pong buffer */
+    uint32_t max_layers;     /* layer descriptors */
+    uint32_t max_batch;      /* samples per start */
+} sk_drv_info;
+
+typedef struct sk_drv sk_drv;
+
+/* Open a device behind `hal` (copied): soft reset, check ID and version, read the
+ * build parameters. `opt` may be NULL for defaults. */
+SK_MUST_CHECK sk_drv_status sk_drv_open(const sk_hal *hal, const sk_drv_options *opt,
+                                        sk_drv **drv, sk_error *err);
+void sk_drv_close(sk_drv *drv);
+
+/* Soft reset; forgets the loaded model. */
+SK_MUST_CHECK sk_drv_status sk_drv_reset(sk_drv *drv, sk_error *err);
+const sk_drv_info *sk_drv_get_info(const sk_drv *drv);
+
+/* Words a model needs in each device memory, and what a load actually wrote. */
+typedef struct sk_drv_load_report {
+    uint32_t weight_words;     /* weight memory words used */
+    uint32_t bias_entries;
+    uint32_t shift_entries;
+    uint32_t desc_words;       /* descriptor words written */
+    uint64_t model_words;      /* sum of the above: the packed model size in words */
+    uint64_t words_written;    /* bus writes done by the load (== model_words + control) */
+} sk_drv_load_report;
+
+/* Fit check only: fill `need` and fail with SK_DRV_ERR_MODEL_TOO_LARGE naming the
+ * first memory that overflows and by how much. Touches no register. */
+SK_MUST_CHECK sk_drv_status sk_drv_check_fit(const sk_drv *drv, const sk_model *model,
+                                             sk_drv_load_report *need, sk_error *err);
+
+/* Validate, fit-check and write a model (weights, biases, shifts, descriptors); each
+ * word is written once. `report` may be NULL. The model is copied: the caller may free
+ * it afterwards. */
+SK_MUST_CHECK sk_drv_status sk_drv_load_model(sk_drv *drv, const sk_model *model,
+                                              sk_drv_load_report *report, sk_error *err);
+
+/* The device's per-run performance counters, summed over the starts of one sk_drv_run. */
+typedef struct sk_drv_perf {
+    uint64_t busy_cycles;   /* start to done */
+    uint64_t macs;          /* multiply-accumulates issued */
+    uint64_t stall_cycles;  /* cycles the lanes waited */
+    uint32_t starts;        /* starts the batch needed */
+} sk_drv_perf;
+
+/* Run `batch` samples: input [batch][k0] int32 in the model's input type, output
+ * [batch][n_last] int32 (activations, or accumulators for a raw last layer). Batches
+ * larger than the device's max_batch are split. `perf` may be NULL. */
+SK_MUST_CHECK sk_drv_status sk_drv_run(sk_drv *drv, const int32_t *input, size_t batch,
+                                       int32_t *output, sk_drv_perf *perf, sk_error *err);
+
+/* Read the counters of the last start. */
+SK_MUST_CHECK sk_drv_status sk_drv_read_perf(sk_drv *drv, sk_drv_perf *perf, sk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
