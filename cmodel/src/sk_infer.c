@@ -1,0 +1,171 @@
+/* sk_infer.c — golden integer inference, written out step by step as in
+ * docs/datapath.md §2: accumulate (exact, §3), requantize (§4–§6) or emit the raw
+ * accumulator (§7). This is the portable reference every other rung is compared
+ * with; clarity beats speed here. */
+#include "shiftkit/sk_infer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sk_internal.h"
+
+sk_dtype sk_layer_out_dtype(const sk_layer *layer)
+{
+    if (layer->raw_output)
+        return SK_DTYPE_INT32;
+    return layer->out.is_signed ? SK_DTYPE_INT8 : SK_DTYPE_UINT8;
+}
+
+void sk_dense_forward(const sk_model *model, uint32_t layer, const int32_t *x, size_t batch,
+                      int32_t *acc_out, int32_t *y)
+{
+    const sk_layer *l = &model->layers[layer];
+    for (size_t b = 0; b < batch; b++) {
+        const int32_t *xb = &x[b * l->k];
+        for (uint32_t n = 0; n < l->n; n++) {
+            const int8_t *w = &l->weights[(size_t)n * l->k];
+            /* §3: the validated bound guarantees every partial sum fits int32; the
+             * int64 accumulator only keeps the C arithmetic free of signed overflow. */
+            int64_t acc = l->bias[n];
+            for (uint32_t k = 0; k < l->k; k++)
+                acc += (int64_t)w[k] * xb[k];
+            const int32_t acc32 = (int32_t)acc;
+            if (acc_out)
+                acc_out[b * l->n + n] = acc32;
+            y[b * l->n + n] =
+                l->raw_output ? acc32
+                              : sk_requantize(acc32, sk_layer_shift(model, layer, n), l->rounding,
+                                              l->out, l->relu);
+        }
+    }
+}
+
+void sk_trace_free(sk_trace *trace)
+{
+    if (!trace)
+        return;
+    for (uint32_t i = 0; i < trace->num_layers; i++) {
+        if (trace->acc)
+            sk_tensor_free(&trace->acc[i]);
+        if (trace->out)
+            sk_tensor_free(&trace->out[i]);
+    }
+    free(trace->acc);
+    free(trace->out);
+    memset(trace, 0, sizeof *trace);
+}
+
+/* Input [batch][k0] or [k0]; returns the batch size or 0 with err set. */
+static sk_status check_input(const sk_model *model, const sk_tensor *input, const char *o,
+                             size_t *batch, sk_error *err)
+{
+    const uint32_t k0 = model->layers[0].k;
+    size_t b, k;
+    if (input->ndim == 1) {
+        b = 1;
+        k = input->shape[0];
+    } else if (input->ndim == 2) {
+        b = input->shape[0];
+        k = input->shape[1];
+    } else {
+        return sk_fail(err, SK_ERR_BAD_SHAPE, "%s: shape: input must be [batch][%u] or [%u], has "
+                       "%u dimensions", o, k0, k0, input->ndim);
+    }
+    if (k != k0 || b == 0)
+        return sk_fail(err, SK_ERR_BAD_SHAPE, "%s: shape: input is [%zu][%zu], the model needs "
+                       "[batch][%u] with batch >= 1", o, b, k, k0);
+    const int32_t lo = sk_qtype_min(model->in), hi = sk_qtype_max(model->in);
+    for (size_t i = 0; i < b * k; i++)
+        if (input->data[i] < lo || input->data[i] > hi)
+            return sk_fail(err, SK_ERR_INPUT_RANGE,
+                           "%s: sample %zu index %zu: value %d is outside the model's %s %d-bit "
+                           "input range %d..%d", o, i / k, i % k, input->data[i],
+                           model->in.is_signed ? "signed" : "unsigned", model->in.bits, lo, hi);
+    *batch = b;
+    return SK_OK;
+}
+
+sk_status sk_infer(const sk_model *model, const sk_tensor *input, const char *origin,
+                   sk_tensor *output, sk_trace *trace, sk_error *err)
+{
+    const char *o = origin ? origin : "input";
+    if (!model || !input || !output || model->num_layers == 0)
+        return sk_fail(err, SK_ERR_BAD_ARG, "%s: missing model, input or output", o);
+    size_t batch = 0;
+    sk_status st = check_input(model, input, o, &batch, err);
+    if (st != SK_OK)
+        return st;
+
+    const uint32_t layers = model->num_layers;
+    if (trace) {
+        memset(trace, 0, sizeof *trace);
+        trace->acc = calloc(layers, sizeof *trace->acc);
+        trace->out = calloc(layers, sizeof *trace->out);
+        trace->num_layers = layers;
+        if (!trace->acc || !trace->out) {
+            sk_trace_free(trace);
+            return sk_fail(err, SK_ERR_NOMEM, "%s: out of memory", o);
+        }
+    }
+    int32_t *prev = NULL; /* owns the previous layer's output, the current input */
+    const int32_t *cur = input->data;
+    sk_tensor y = { 0 };
+    for (uint32_t i = 0; i < layers; i++) {
+        const sk_layer *l = &model->layers[i];
+        if (sk_tensor_alloc2(&y, sk_layer_out_dtype(l), batch, l->n) != SK_OK ||
+            (trace && sk_tensor_alloc2(&trace->acc[i], SK_DTYPE_INT32, batch, l->n) != SK_OK)) {
+            st = sk_fail(err, SK_ERR_NOMEM, "%s: out of memory", o);
+            break;
+        }
+        sk_dense_forward(model, i, cur, batch, trace ? trace->acc[i].data : NULL, y.data);
+        if (trace) {
+            if (sk_tensor_alloc2(&trace->out[i], y.dtype, batch, l->n) != SK_OK) {
+                st = sk_fail(err, SK_ERR_NOMEM, "%s: out of memory", o);
+                break;
+            }
+            memcpy(trace->out[i].data, y.data, batch * l->n * sizeof *y.data);
+        }
+        free(prev);
+        prev = y.data;
+        cur = prev;
+    }
+    if (st != SK_OK) {
+        if (y.data != prev)
+            free(y.data);
+        free(prev);
+        if (trace)
+            sk_trace_free(trace);
+        return st;
+    }
+    *output = y;
+    return SK_OK;
+}
+
+sk_status sk_infer_flat(const uint8_t *skm, size_t skm_size, const int32_t *input, size_t batch,
+                        size_t k, int32_t *output, size_t output_count, char *msg, size_t msg_size)
+{
+    sk_error err = { { 0 } };
+    sk_model model;
+    sk_status st = sk_model_parse(skm, skm_size, "model", &model, &err);
+    if (st == SK_OK) {
+        sk_tensor in = { .dtype = SK_DTYPE_INT32, .ndim = 2, .shape = { batch, k },
+                         .data = (int32_t *)input };
+        sk_tensor out;
+        st = sk_infer(&model, &in, "input", &out, NULL, &err);
+        if (st == SK_OK) {
+            size_t count = sk_tensor_count(&out);
+            if (count > output_count)
+                st = sk_fail(&err, SK_ERR_BAD_ARG, "output: needs %zu values, capacity is %zu",
+                             count, output_count);
+            else
+                memcpy(output, out.data, count * sizeof *output);
+            sk_tensor_free(&out);
+        }
+        sk_model_free(&model);
+    }
+    if (msg && msg_size) {
+        strncpy(msg, err.msg, msg_size - 1);
+        msg[msg_size - 1] = 0;
+    }
+    return st;
+}
