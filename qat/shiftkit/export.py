@@ -1,0 +1,85 @@
+"""Export a trained network: the .skm model file (docs/model-format.md) and test
+vectors as .npy files that `shiftkit check MODEL INPUT.npy EXPECTED.npy` reads.
+
+Vector layout in the output directory:
+  input.npy                 [batch][k0]  uint8/int8, the model's input type
+  expected.npy              [batch][n]   uint8/int8/int32, the last layer's output type
+  trace/layer<i>_acc.npy    [batch][n_i] int32 accumulators of layer i
+  trace/layer<i>_out.npy    [batch][n_i] outputs of layer i, in its output dtype
+"""
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import golden, skm
+from .intmodel import IntModel
+
+
+class GoldenMismatch(AssertionError):
+    """The golden C model and the PyTorch integer forward disagree."""
+
+
+def integer_model(model):
+    """An IntModel from a ShiftNet (eval-mode form) or an IntModel."""
+    return model if isinstance(model, IntModel) else model.integer_model()
+
+
+def export(model, path):
+    """Write a ShiftNet or IntModel to a .skm file (validated, written atomically)."""
+    skm.save(integer_model(model), path)
+    return Path(path)
+
+
+def out_dtype(bits, signed, raw=False):
+    if raw:
+        return np.int32
+    return np.int8 if signed else np.uint8
+
+
+def integer_inputs(model, inputs):
+    """Float inputs go through a ShiftNet's input quantizer; integers are used as is."""
+    inputs = torch.as_tensor(inputs)
+    if isinstance(model, IntModel) or not inputs.is_floating_point():
+        return inputs.to(torch.int64).reshape(inputs.shape[0], -1)
+    return model.input_to_int(inputs)
+
+
+def golden_mismatches(model, inputs):
+    """Run the model through the C golden model (libshiftkit, ctypes) and the PyTorch
+    integer forward; return (mismatching samples, golden outputs, pytorch outputs)."""
+    net = integer_model(model)
+    x = integer_inputs(model, inputs)
+    expected = net.forward(x)
+    got = golden.infer(net, x)
+    bad = (got != expected).any(dim=1).nonzero().reshape(-1)
+    return bad, got, expected
+
+
+def export_vectors(model, inputs, directory, verify=True):
+    """Write input.npy, expected.npy and per-layer traces to `directory`. With verify,
+    the golden model must give identical integers on every sample (else
+    GoldenMismatch naming the first sample). Returns the directory path."""
+    net = integer_model(model)
+    x = integer_inputs(model, inputs)
+    trace = []
+    expected = net.forward(x, trace)
+    if verify:
+        got = golden.infer(net, x)
+        bad = (got != expected).any(dim=1).nonzero().reshape(-1)
+        if len(bad):
+            s = int(bad[0])
+            raise GoldenMismatch(f"{len(bad)} of {len(x)} samples differ from the golden model; first sample {s}: "
+                                 f"golden {got[s].tolist()} vs pytorch {expected[s].tolist()}")
+    directory = Path(directory)
+    (directory / "trace").mkdir(parents=True, exist_ok=True)
+    np.save(directory / "input.npy", x.numpy().astype(out_dtype(net.in_bits, net.in_signed)))
+    last = net.layers[-1]
+    np.save(directory / "expected.npy", expected.numpy().astype(out_dtype(last.out_bits, last.out_signed, last.raw_output)))
+    for i, (acc, out) in enumerate(trace):
+        layer = net.layers[i]
+        np.save(directory / "trace" / f"layer{i}_acc.npy", acc.numpy().astype(np.int32))
+        np.save(directory / "trace" / f"layer{i}_out.npy",
+                out.numpy().astype(out_dtype(layer.out_bits, layer.out_signed, layer.raw_output)))
+    return directory
