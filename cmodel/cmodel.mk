@@ -7,19 +7,22 @@ CMODEL_SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=al
                     -fno-omit-frame-pointer
 
 CMODEL_LIB_SRCS := $(wildcard cmodel/src/*.c)
-CMODEL_CLI_SRCS := $(wildcard cmodel/cli/*.c)
+CMODEL_CLI_SRCS := $(filter-out cmodel/cli/main.c,$(wildcard cmodel/cli/*.c))
 CMODEL_TEST_SRCS := $(wildcard cmodel/tests/test_*.c)
 CMODEL_TESTS := $(patsubst cmodel/tests/%.c,%,$(CMODEL_TEST_SRCS))
 
 CMODEL_LIB_OBJS := $(patsubst cmodel/%.c,$(OBJ)/cmodel/%.o,$(CMODEL_LIB_SRCS))
 CMODEL_SAN_OBJS := $(patsubst cmodel/%.c,$(OBJ)/cmodel-san/%.o,$(CMODEL_LIB_SRCS))
 CMODEL_CLI_OBJS := $(patsubst cmodel/%.c,$(OBJ)/cmodel/%.o,$(CMODEL_CLI_SRCS))
+CMODEL_MAIN_OBJ := $(OBJ)/cmodel/cli/main.o
 
 LIBSHIFTKIT_A := $(LIB)/libshiftkit.a
 LIBSHIFTKIT_SO := $(LIB)/libshiftkit.so
+# The CLI front end (sk_cli_main + golden backend) for backend binaries to link.
+LIBSHIFTKIT_CLI_A := $(LIB)/libshiftkit_cli.a
 SHIFTKIT_CLI := $(BIN)/shiftkit
 
-ALL_TARGETS += $(LIBSHIFTKIT_A) $(LIBSHIFTKIT_SO) $(SHIFTKIT_CLI)
+ALL_TARGETS += $(LIBSHIFTKIT_A) $(LIBSHIFTKIT_SO) $(LIBSHIFTKIT_CLI_A) $(SHIFTKIT_CLI)
 TEST_TARGETS += test-c test-c-asan test-cli
 HELP_LINES += "  lib          build/lib/libshiftkit.{a,so} (the golden model)" \
               "  test-c       cmocka unit tests of the golden model" \
@@ -29,7 +32,7 @@ HELP_LINES += "  lib          build/lib/libshiftkit.{a,so} (the golden model)" \
 .PHONY: lib test-c test-c-asan test-cli
 lib: $(LIBSHIFTKIT_A) $(LIBSHIFTKIT_SO)
 
-$(OBJ)/cmodel/%.o: cmodel/%.c $(wildcard cmodel/include/shiftkit/*.h) $(wildcard cmodel/src/*.h)
+$(OBJ)/cmodel/%.o: cmodel/%.c $(wildcard cmodel/include/shiftkit/*.h) $(wildcard cmodel/src/*.h) cmodel/cli/sk_cli.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CMODEL_CFLAGS) -c $< -o $@
 
@@ -45,9 +48,13 @@ $(LIBSHIFTKIT_SO): $(CMODEL_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) -shared -o $@ $^
 
-$(SHIFTKIT_CLI): $(CMODEL_CLI_OBJS) $(LIBSHIFTKIT_A)
+$(LIBSHIFTKIT_CLI_A): $(CMODEL_CLI_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $(CMODEL_CLI_OBJS) $(LIBSHIFTKIT_A)
+	rm -f $@ && ar rcs $@ $^
+
+$(SHIFTKIT_CLI): $(CMODEL_MAIN_OBJ) $(LIBSHIFTKIT_CLI_A) $(LIBSHIFTKIT_A)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $(CMODEL_MAIN_OBJ) $(LIBSHIFTKIT_CLI_A) $(LIBSHIFTKIT_A)
 
 $(BIN)/tests/%: cmodel/tests/%.c cmodel/tests/sk_test_util.h $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)

@@ -213,9 +213,8 @@ static sk_status build_layer(rng *r, sk_model *m, uint32_t i, const layer_plan *
 /* Inputs in the declared type, with the extremes over-represented. For the
  * accumulator-bound scenario, samples 0 and 1 drive channels 0 and 1 to their
  * bounds. */
-static void fill_input(rng *r, const sk_model *m, int32_t *x, size_t batch)
+static void fill_input(rng *r, const sk_model *m, uint32_t k, int32_t *x, size_t batch)
 {
-    const uint32_t k = m->layers[0].k;
     const int32_t lo = sk_qtype_min(m->in), hi = sk_qtype_max(m->in);
     for (size_t j = 0; j < batch * k; j++) {
         unsigned pick = (unsigned)rng_range(r, 0, 9);
@@ -290,7 +289,7 @@ sk_status sk_gen_case(uint64_t seed, uint32_t index, const sk_gen_limits *limits
         if (plan.acc_bound && plan.n < 2)
             plan.n = 2;
         if (i == 0)
-            fill_input(&r, &m, x, batch);
+            fill_input(&r, &m, k0, x, batch);
         if (i == 0 && plan.acc_bound) {
             /* Weights are drawn inside build_layer; draw them, then aim the inputs and
              * rebuild biases and shifts from the aimed inputs. */
