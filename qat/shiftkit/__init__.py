@@ -4,12 +4,12 @@ golden datapath (docs/datapath.md), with export to .skm and a torch.ao drop-in.
     from shiftkit import ShiftNet, QuantInput, QuantLinear, export, export_vectors
 
 See docs/qat.md. Submodules: arith (requantize), intmodel (integer network), skm
-(file format), quantizers, modules, export, golden (ctypes binding to libshiftkit),
+(file format), quantizers, modules, exporter, golden (ctypes binding to libshiftkit),
 torch_ao (QConfig and to_skm), data, train (CLI).
 """
 
 from .arith import ROUNDING_CODES
-from .export import export, export_vectors
+from .exporter import export, export_vectors
 from .intmodel import IntLayer, IntModel, ModelError
 from .modules import QuantInput, QuantLinear, ShiftNet
 from .quantizers import PotQuantizer
