@@ -58,11 +58,11 @@ $(SHIFTKIT_CLI): $(CMODEL_MAIN_OBJ) $(LIBSHIFTKIT_CLI_A) $(LIBSHIFTKIT_A)
 
 $(BIN)/tests/%: cmodel/tests/%.c cmodel/tests/sk_test_util.h $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CMODEL_CFLAGS) -Icmodel/tests -o $@ $< $(LIBSHIFTKIT_A) -lcmocka
+	$(CC) $(CMODEL_CFLAGS) -Icmodel/tests -o $@ $< $(LIBSHIFTKIT_A) -lcmocka -lm
 
 $(BIN)/tests-san/%: cmodel/tests/%.c cmodel/tests/sk_test_util.h $(CMODEL_SAN_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CMODEL_CFLAGS) $(CMODEL_SAN_FLAGS) -Icmodel/tests -o $@ $< $(CMODEL_SAN_OBJS) -lcmocka
+	$(CC) $(CMODEL_CFLAGS) $(CMODEL_SAN_FLAGS) -Icmodel/tests -o $@ $< $(CMODEL_SAN_OBJS) -lcmocka -lm
 
 test-c: $(addprefix $(BIN)/tests/,$(CMODEL_TESTS))
 	@set -e; for t in $^; do echo "== $$t"; SK_TEST_DATA=cmodel/tests/data $$t; done

@@ -158,6 +158,8 @@ static sk_status build_layer(rng *r, sk_model *m, uint32_t i, const layer_plan *
                 (int)rng_range(r, -2, 2) + plan->shift_bias;
         if (plan->shift_edges)
             s = (c % 2 == 0) ? SK_SHIFT_MAX : SK_SHIFT_MIN;
+        else if (plan->ties && rng_chance(r, 25))
+            s = (int)rng_range(r, 16, SK_SHIFT_MAX); /* ties far down the shifter */
         else if (plan->ties && s < 1)
             s = (int)rng_range(r, 1, 4);
         s = clamp_int(s, SK_SHIFT_MIN, SK_SHIFT_MAX);
