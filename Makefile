@@ -27,6 +27,7 @@ include cmodel/cmodel.mk
 -include tb/verilator/verilator.mk
 -include tb/systemc/systemc.mk
 -include qat/qat.mk
+-include synth/synth.mk
 
 .PHONY: all deps test help clean
 all: $(ALL_TARGETS)
