@@ -72,17 +72,17 @@ typedef struct sk_drv_options {
 } sk_drv_options;
 void sk_drv_default_options(sk_drv_options *opt);
 
-/* The device's build parameters, read from its registers at open. Memory sizes are
- * in their natural entries (see docs/regmap.md for the word packing). */
+/* The device's build parameters, read from its registers at open (docs/regmap.md). */
 typedef struct sk_drv_info {
-    uint32_t version;        /* register-map version */
-    uint32_t lanes;          /* parallel MAC lanes */
-    uint32_t weight_words;   /* 32-bit words of weight memory */
-    uint32_t bias_entries;   /* bias memory entries (one int32 per output channel) */
-    uint32_t shift_entries;  /* shift memory entries */
-    uint32_t act_entries;    /* activations per ping-pong buffer */
-    uint32_t max_layers;     /* layer descriptors */
-    uint32_t max_batch;      /* samples per start */
+    uint32_t version;          /* VERSION: MAJOR << 16 | MINOR */
+    uint32_t lanes;            /* parallel MAC lanes */
+    uint32_t weight_rows;      /* weight memory rows (one weight per lane) */
+    uint32_t weight_row_bytes; /* byte stride of a row in the WEIGHTS window */
+    uint32_t bias_depth;       /* int32 bias entries */
+    uint32_t shift_depth;      /* int8 per-channel shift entries */
+    uint32_t act_bytes;        /* bytes of each activation buffer */
+    uint32_t max_layers;       /* layer descriptors */
+    uint32_t max_batch;        /* samples per START */
 } sk_drv_info;
 
 typedef struct sk_drv sk_drv;
@@ -97,14 +97,17 @@ void sk_drv_close(sk_drv *drv);
 SK_MUST_CHECK sk_drv_status sk_drv_reset(sk_drv *drv, sk_error *err);
 const sk_drv_info *sk_drv_get_info(const sk_drv *drv);
 
-/* Words a model needs in each device memory, and what a load actually wrote. */
+/* What a model needs in each device memory, and what a load wrote. */
 typedef struct sk_drv_load_report {
-    uint32_t weight_words;     /* weight memory words used */
-    uint32_t bias_entries;
-    uint32_t shift_entries;
-    uint32_t desc_words;       /* descriptor words written */
-    uint64_t model_words;      /* sum of the above: the packed model size in words */
-    uint64_t words_written;    /* bus writes done by the load (== model_words + control) */
+    uint32_t weight_rows;      /* weight rows used: sum over layers of ceil(N/LANES) * K */
+    uint32_t bias_entries;     /* bias entries used: sum of N */
+    uint32_t shift_entries;    /* shift entries spanned (per-channel layers; shifts share
+                                  the bias layout) */
+    uint32_t max_act_bytes;    /* largest activation vector in bytes (raw outputs 4 per value) */
+    uint32_t num_layers;
+    uint64_t model_words;      /* the packed model: weight + bias + shift + descriptor words
+                                  that hold model data, each counted once */
+    uint64_t words_written;    /* bus writes the load issued (model_words + NUM_LAYERS) */
 } sk_drv_load_report;
 
 /* Fit check only: fill `need` and fail with SK_DRV_ERR_MODEL_TOO_LARGE naming the
@@ -113,8 +116,8 @@ SK_MUST_CHECK sk_drv_status sk_drv_check_fit(const sk_drv *drv, const sk_model *
                                              sk_drv_load_report *need, sk_error *err);
 
 /* Validate, fit-check and write a model (weights, biases, shifts, descriptors); each
- * word is written once. `report` may be NULL. The model is copied: the caller may free
- * it afterwards. */
+ * word is written once. `report` may be NULL. Only the model's shape and types are
+ * kept (to check inputs and decode outputs): the caller may free it afterwards. */
 SK_MUST_CHECK sk_drv_status sk_drv_load_model(sk_drv *drv, const sk_model *model,
                                               sk_drv_load_report *report, sk_error *err);
 
