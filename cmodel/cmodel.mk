@@ -73,3 +73,29 @@ test-c-asan: $(addprefix $(BIN)/tests-san/,$(CMODEL_TESTS))
 
 test-cli: $(SHIFTKIT_CLI)
 	SHIFTKIT=$(SHIFTKIT_CLI) BUILD=$(BUILD) cmodel/tests/cli_test.sh
+
+# ---- fuzzing (libFuzzer, clang) ----
+# make fuzz FUZZ_SECONDS=N runs every harness for N seconds from its seed corpus
+# (cmodel/fuzz/corpus/<name>) and writes build/reports/fuzz.json; fuzz-short is the
+# CI slice run by make test.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_HARNESSES := $(patsubst cmodel/fuzz/fuzz_%.c,%,$(wildcard cmodel/fuzz/fuzz_*.c))
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+              -D_POSIX_C_SOURCE=200809L -Icmodel/include
+TEST_TARGETS += fuzz-short
+HELP_LINES += "  fuzz         libFuzzer on the .skm/.npy readers (FUZZ_SECONDS=60 each)" \
+              "  fuzz-short   the same for 10 s each (part of make test)"
+
+$(BIN)/fuzz/fuzz_%: cmodel/fuzz/fuzz_%.c $(CMODEL_LIB_SRCS) $(wildcard cmodel/include/shiftkit/*.h) $(wildcard cmodel/src/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CMODEL_LIB_SRCS)
+
+.PHONY: fuzz fuzz-short
+fuzz: $(addprefix $(BIN)/fuzz/fuzz_,$(FUZZ_HARNESSES))
+	@mkdir -p $(REPORTS)
+	$(PYTHON) scripts/run_fuzz.py --seconds $(FUZZ_SECONDS) --bin $(BIN)/fuzz \
+	    --corpus cmodel/fuzz/corpus --work $(BUILD)/fuzz --report $(REPORTS)/fuzz.json $(FUZZ_HARNESSES)
+
+fuzz-short:
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
