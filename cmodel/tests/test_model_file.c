@@ -244,8 +244,8 @@ static void build_base(sk_model *m)
 
 /* Parse must fail with `want`, a message naming the origin and each non-NULL
  * `must` string, and must leave *model untouched. */
-static void expect_fail(const uint8_t *file, size_t size, sk_status want, const char *must1,
-                        const char *must2)
+static void expect_fail3(const uint8_t *file, size_t size, sk_status want, const char *must1,
+                         const char *must2, const char *must3)
 {
     sk_model m, before;
     memset(&m, 0x5A, sizeof m);
@@ -259,23 +259,46 @@ static void expect_fail(const uint8_t *file, size_t size, sk_status want, const 
     assert_int_equal(st, want);
     assert_true(err.msg[0] != '\0');
     if (!strstr(err.msg, ORIGIN) || (must1 && !strstr(err.msg, must1)) ||
-        (must2 && !strstr(err.msg, must2)))
-        print_error("message \"%s\" lacks \"%s\" / \"%s\" / \"%s\"\n", err.msg, ORIGIN,
-                    must1 ? must1 : "", must2 ? must2 : "");
+        (must2 && !strstr(err.msg, must2)) || (must3 && !strstr(err.msg, must3)))
+        print_error("message \"%s\" lacks one of \"%s\" \"%s\" \"%s\" \"%s\"\n", err.msg,
+                    ORIGIN, must1 ? must1 : "", must2 ? must2 : "", must3 ? must3 : "");
     assert_non_null(strstr(err.msg, ORIGIN));
     if (must1)
         assert_non_null(strstr(err.msg, must1));
     if (must2)
         assert_non_null(strstr(err.msg, must2));
+    if (must3)
+        assert_non_null(strstr(err.msg, must3));
     assert_memory_equal(&m, &before, sizeof m);
+}
+
+static void expect_fail(const uint8_t *file, size_t size, sk_status want, const char *must1,
+                        const char *must2)
+{
+    expect_fail3(file, size, want, must1, must2, NULL);
+}
+
+static void expect_model_fail3(const sk_model *m, sk_status want, const char *must1,
+                               const char *must2, const char *must3)
+{
+    /* copied to the stack when small, so a failed assertion (a longjmp) leaks nothing */
+    static uint8_t image[4096];
+    bytes f = encode_file(m, NULL);
+    if (f.n <= sizeof image) {
+        const size_t size = f.n;
+        memcpy(image, f.p, size);
+        free(f.p);
+        expect_fail3(image, size, want, must1, must2, must3);
+    } else {
+        expect_fail3(f.p, f.n, want, must1, must2, must3);
+        free(f.p);
+    }
 }
 
 static void expect_model_fail(const sk_model *m, sk_status want, const char *must1,
                               const char *must2)
 {
-    bytes f = encode_file(m, NULL);
-    expect_fail(f.p, f.n, want, must1, must2);
-    free(f.p);
+    expect_model_fail3(m, want, must1, must2, NULL);
 }
 
 static void expect_parse_ok(const uint8_t *file, size_t size, sk_model *out)
@@ -827,8 +850,8 @@ static void test_weight_range(void **state)
     (void)state;
     sk_model m;
     build_base(&m);
-    m.layers[0].weights[4] = -128; /* w_bits 8: narrow range -127..127 */
-    expect_model_fail(&m, SK_ERR_WEIGHT_RANGE, "layer 0", NULL);
+    m.layers[0].weights[4] = -128; /* w_bits 8: narrow range -127..127; W[1][1] */
+    expect_model_fail3(&m, SK_ERR_WEIGHT_RANGE, "layer 0", "weights", "-128");
     m.layers[0].weights[4] = -127;
     expect_model_ok(&m);
 
@@ -869,12 +892,12 @@ static void test_shift_range(void **state)
 
     /* per-channel L0: e_in = -7, e_out = -3, shift = 4 - w_exp; channel 1 bad */
     m.layers[0].w_exp[1] = -28; /* 32 */
-    expect_model_fail(&m, SK_ERR_SHIFT_RANGE, "layer 0", NULL);
+    expect_model_fail3(&m, SK_ERR_SHIFT_RANGE, "layer 0", "[1]", "32");
     m.layers[0].w_exp[1] = -27; /* 31 */
     m.layers[0].w_exp[0] = 20;  /* -16 */
     expect_model_ok(&m);
     m.layers[0].w_exp[0] = 21;  /* -17 */
-    expect_model_fail(&m, SK_ERR_SHIFT_RANGE, "layer 0", NULL);
+    expect_model_fail3(&m, SK_ERR_SHIFT_RANGE, "layer 0", "[0]", "-17");
     m.layers[0].w_exp[0] = -6;
     m.layers[0].w_exp[1] = -5;
 
@@ -946,9 +969,11 @@ static void acc_bound_case(int in_bits, bool in_signed, uint32_t layer, bool upp
     expect_model_ok(&m);
 
     l->bias[ch] = (int32_t)past;
-    char where[16];
+    /* the message names layer, channel and the bound that no longer fits */
+    char where[16], bound[24];
     snprintf(where, sizeof where, "layer %u", layer);
-    expect_model_fail(&m, SK_ERR_ACC_BOUND, where, NULL);
+    snprintf(bound, sizeof bound, "%lld", upper ? (long long)INT32_MAX + 1 : (long long)INT32_MIN - 1);
+    expect_model_fail3(&m, SK_ERR_ACC_BOUND, where, "channel 1", bound);
     sk_model_free(&m);
 }
 
