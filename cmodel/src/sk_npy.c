@@ -3,7 +3,8 @@
  * exactly the keys numpy writes ('descr', 'fortran_order', 'shape') in any order. */
 #include "shiftkit/sk_npy.h"
 
-#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,37 +59,53 @@ static const char *dtype_descr(sk_dtype dtype)
     return "?";
 }
 
-/* Find `'key':` in the header dict and return a pointer just past the colon. */
-static const char *find_key(const char *header, const char *key)
+/* The header is a Python dict literal with exactly the keys 'descr', 'fortran_order'
+ * and 'shape', each once, in any order, single- or double-quoted, an optional
+ * trailing comma, then padding spaces and a newline. Anything else is rejected: a
+ * tolerant scan would accept headers numpy itself would not write. */
+typedef struct header_parser {
+    const char *p;
+    const char *o; /* origin, for messages */
+    sk_error *err;
+} header_parser;
+
+static void skip_ws(header_parser *hp)
 {
-    char quoted[32];
-    snprintf(quoted, sizeof quoted, "'%s'", key);
-    const char *p = strstr(header, quoted);
-    if (!p)
-        return NULL;
-    p += strlen(quoted);
-    while (isspace((unsigned char)*p))
-        p++;
-    if (*p != ':')
-        return NULL;
-    p++;
-    while (isspace((unsigned char)*p))
-        p++;
-    return p;
+    while (*hp->p == ' ' || *hp->p == '\t' || *hp->p == '\n' || *hp->p == '\r')
+        hp->p++;
 }
 
-static sk_status parse_header(const char *header, const char *o, sk_tensor *t, sk_error *err)
+static bool accept(header_parser *hp, char c)
 {
-    const char *p = find_key(header, "descr");
-    if (!p || *p != '\'')
-        return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field descr: missing from the .npy header", o);
-    p++;
-    const char *end = strchr(p, '\'');
-    if (!end || end - p > 8)
-        return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field descr: unterminated", o);
+    skip_ws(hp);
+    if (*hp->p != c)
+        return false;
+    hp->p++;
+    return true;
+}
+
+/* A quoted string of at most cap-1 characters, no escapes (numpy writes none). */
+static bool parse_string(header_parser *hp, char *out, size_t cap)
+{
+    skip_ws(hp);
+    const char quote = *hp->p;
+    if (quote != '\'' && quote != '"')
+        return false;
+    const char *end = strchr(hp->p + 1, quote);
+    if (!end || (size_t)(end - hp->p - 1) >= cap || memchr(hp->p + 1, '\\', (size_t)(end - hp->p - 1)))
+        return false;
+    memcpy(out, hp->p + 1, (size_t)(end - hp->p - 1));
+    out[end - hp->p - 1] = 0;
+    hp->p = end + 1;
+    return true;
+}
+
+static sk_status parse_descr(header_parser *hp, sk_tensor *t)
+{
     char descr[16];
-    memcpy(descr, p, (size_t)(end - p));
-    descr[end - p] = 0;
+    if (!parse_string(hp, descr, sizeof descr))
+        return sk_fail(hp->err, SK_ERR_NPY_FORMAT, "%s: field descr: not a quoted dtype string",
+                       hp->o);
     if (!strcmp(descr, "|i1") || !strcmp(descr, "<i1") || !strcmp(descr, "i1"))
         t->dtype = SK_DTYPE_INT8;
     else if (!strcmp(descr, "|u1") || !strcmp(descr, "<u1") || !strcmp(descr, "u1"))
@@ -96,51 +113,103 @@ static sk_status parse_header(const char *header, const char *o, sk_tensor *t, s
     else if (!strcmp(descr, "<i4"))
         t->dtype = SK_DTYPE_INT32;
     else
-        return sk_fail(err, SK_ERR_NPY_DTYPE,
+        return sk_fail(hp->err, SK_ERR_NPY_DTYPE,
                        "%s: field descr: dtype '%s' is not supported (use int8, uint8 or "
-                       "little-endian int32)", o, descr);
+                       "little-endian int32)", hp->o, descr);
+    return SK_OK;
+}
 
-    p = find_key(header, "fortran_order");
-    if (!p)
-        return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field fortran_order: missing", o);
-    if (!strncmp(p, "True", 4))
-        return sk_fail(err, SK_ERR_NPY_FORMAT,
-                       "%s: field fortran_order: Fortran-order arrays are not supported "
-                       "(save with np.ascontiguousarray)", o);
-    if (strncmp(p, "False", 5))
-        return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field fortran_order: not True/False", o);
-
-    p = find_key(header, "shape");
-    if (!p || *p != '(')
-        return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field shape: missing", o);
-    p++;
-    t->ndim = 0;
-    for (;;) {
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*p == ')')
-            break;
-        if (!isdigit((unsigned char)*p))
-            return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field shape: malformed tuple", o);
-        if (t->ndim == SK_NPY_MAX_DIMS)
-            return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field shape: more than %d dimensions",
-                           o, SK_NPY_MAX_DIMS);
-        char *after;
-        unsigned long long dim = strtoull(p, &after, 10);
-        if (dim > (1ull << 40))
-            return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field shape: dimension %llu too large",
-                           o, dim);
-        t->shape[t->ndim++] = (size_t)dim;
-        p = after;
-        while (isspace((unsigned char)*p))
-            p++;
-        if (*p == ',')
-            p++;
-        else if (*p != ')')
-            return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field shape: malformed tuple", o);
+static sk_status parse_fortran_order(header_parser *hp)
+{
+    skip_ws(hp);
+    if (!strncmp(hp->p, "False", 5)) {
+        hp->p += 5;
+        return SK_OK;
     }
+    if (!strncmp(hp->p, "True", 4))
+        return sk_fail(hp->err, SK_ERR_NPY_FORMAT,
+                       "%s: field fortran_order: Fortran-order arrays are not supported "
+                       "(save with np.ascontiguousarray)", hp->o);
+    return sk_fail(hp->err, SK_ERR_NPY_FORMAT, "%s: field fortran_order: not True or False",
+                   hp->o);
+}
+
+/* A tuple of non-negative integers; a 1-tuple needs its trailing comma, as in Python. */
+static sk_status parse_shape(header_parser *hp, sk_tensor *t)
+{
+    if (!accept(hp, '('))
+        return sk_fail(hp->err, SK_ERR_NPY_FORMAT, "%s: field shape: not a tuple", hp->o);
+    t->ndim = 0;
+    bool trailing_comma = false;
+    for (;;) {
+        skip_ws(hp);
+        if (*hp->p == ')')
+            break;
+        if (*hp->p < '0' || *hp->p > '9')
+            return sk_fail(hp->err, SK_ERR_NPY_FORMAT, "%s: field shape: malformed tuple", hp->o);
+        if (t->ndim == SK_NPY_MAX_DIMS)
+            return sk_fail(hp->err, SK_ERR_NPY_FORMAT,
+                           "%s: field shape: more than %d dimensions", hp->o, SK_NPY_MAX_DIMS);
+        char *after;
+        errno = 0;
+        unsigned long long dim = strtoull(hp->p, &after, 10);
+        if (errno || dim > (1ull << 40))
+            return sk_fail(hp->err, SK_ERR_NPY_FORMAT, "%s: field shape: dimension too large",
+                           hp->o);
+        t->shape[t->ndim++] = (size_t)dim;
+        hp->p = after;
+        trailing_comma = accept(hp, ',');
+        skip_ws(hp);
+        if (!trailing_comma && *hp->p != ')')
+            return sk_fail(hp->err, SK_ERR_NPY_FORMAT, "%s: field shape: malformed tuple", hp->o);
+    }
+    hp->p++; /* ')' */
     if (t->ndim == 0)
-        return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field shape: scalars are not supported", o);
+        return sk_fail(hp->err, SK_ERR_NPY_FORMAT, "%s: field shape: scalars are not supported",
+                       hp->o);
+    if (t->ndim == 1 && !trailing_comma)
+        return sk_fail(hp->err, SK_ERR_NPY_FORMAT,
+                       "%s: field shape: '(%zu)' is an integer, not a tuple", hp->o, t->shape[0]);
+    return SK_OK;
+}
+
+static sk_status parse_header(const char *header, const char *o, sk_tensor *t, sk_error *err)
+{
+    header_parser hp = { header, o, err };
+    enum { DESCR = 1, FORTRAN = 2, SHAPE = 4 };
+    unsigned seen = 0;
+    if (!accept(&hp, '{'))
+        return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field header: not a dict literal", o);
+    while (!accept(&hp, '}')) {
+        char key[32];
+        if (!parse_string(&hp, key, sizeof key) || !accept(&hp, ':'))
+            return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field header: expected 'key': value", o);
+        unsigned bit = !strcmp(key, "descr") ? DESCR : !strcmp(key, "fortran_order") ? FORTRAN
+                     : !strcmp(key, "shape") ? SHAPE : 0;
+        if (!bit)
+            return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field %s: unknown key in the header", o,
+                           key);
+        if (seen & bit)
+            return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field %s: appears twice", o, key);
+        seen |= bit;
+        sk_status st = bit == DESCR ? parse_descr(&hp, t) : bit == FORTRAN
+                                                                ? parse_fortran_order(&hp)
+                                                                : parse_shape(&hp, t);
+        if (st != SK_OK)
+            return st;
+        if (!accept(&hp, ',')) {
+            if (!accept(&hp, '}'))
+                return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field header: expected ',' or '}'",
+                               o);
+            break;
+        }
+    }
+    skip_ws(&hp);
+    if (*hp.p != 0)
+        return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field header: text after the dict", o);
+    if (seen != (DESCR | FORTRAN | SHAPE))
+        return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field %s: missing from the header", o,
+                       !(seen & DESCR) ? "descr" : !(seen & FORTRAN) ? "fortran_order" : "shape");
     return SK_OK;
 }
 
