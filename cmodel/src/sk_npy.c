@@ -100,12 +100,9 @@ static bool parse_string(header_parser *hp, char *out, size_t cap)
     return true;
 }
 
-static sk_status parse_descr(header_parser *hp, sk_tensor *t)
+/* Checked after the whole dict has parsed, so a syntax error is reported as one. */
+static sk_status check_descr(const char *descr, const char *o, sk_tensor *t, sk_error *err)
 {
-    char descr[16];
-    if (!parse_string(hp, descr, sizeof descr))
-        return sk_fail(hp->err, SK_ERR_NPY_FORMAT, "%s: field descr: not a quoted dtype string",
-                       hp->o);
     if (!strcmp(descr, "|i1") || !strcmp(descr, "<i1") || !strcmp(descr, "i1"))
         t->dtype = SK_DTYPE_INT8;
     else if (!strcmp(descr, "|u1") || !strcmp(descr, "<u1") || !strcmp(descr, "u1"))
@@ -113,9 +110,9 @@ static sk_status parse_descr(header_parser *hp, sk_tensor *t)
     else if (!strcmp(descr, "<i4"))
         t->dtype = SK_DTYPE_INT32;
     else
-        return sk_fail(hp->err, SK_ERR_NPY_DTYPE,
+        return sk_fail(err, SK_ERR_NPY_DTYPE,
                        "%s: field descr: dtype '%s' is not supported (use int8, uint8 or "
-                       "little-endian int32)", hp->o, descr);
+                       "little-endian int32)", o, descr);
     return SK_OK;
 }
 
@@ -178,6 +175,7 @@ static sk_status parse_header(const char *header, const char *o, sk_tensor *t, s
     header_parser hp = { header, o, err };
     enum { DESCR = 1, FORTRAN = 2, SHAPE = 4 };
     unsigned seen = 0;
+    char descr[16] = "";
     if (!accept(&hp, '{'))
         return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field header: not a dict literal", o);
     while (!accept(&hp, '}')) {
@@ -192,9 +190,13 @@ static sk_status parse_header(const char *header, const char *o, sk_tensor *t, s
         if (seen & bit)
             return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field %s: appears twice", o, key);
         seen |= bit;
-        sk_status st = bit == DESCR ? parse_descr(&hp, t) : bit == FORTRAN
-                                                                ? parse_fortran_order(&hp)
-                                                                : parse_shape(&hp, t);
+        sk_status st = SK_OK;
+        if (bit == DESCR && !parse_string(&hp, descr, sizeof descr))
+            st = sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field descr: not a quoted dtype string", o);
+        else if (bit == FORTRAN)
+            st = parse_fortran_order(&hp);
+        else if (bit == SHAPE)
+            st = parse_shape(&hp, t);
         if (st != SK_OK)
             return st;
         if (!accept(&hp, ',')) {
@@ -210,7 +212,7 @@ static sk_status parse_header(const char *header, const char *o, sk_tensor *t, s
     if (seen != (DESCR | FORTRAN | SHAPE))
         return sk_fail(err, SK_ERR_NPY_FORMAT, "%s: field %s: missing from the header", o,
                        !(seen & DESCR) ? "descr" : !(seen & FORTRAN) ? "fortran_order" : "shape");
-    return SK_OK;
+    return check_descr(descr, o, t, err);
 }
 
 sk_status sk_npy_parse(const uint8_t *data, size_t size, const char *origin, sk_tensor *out,
