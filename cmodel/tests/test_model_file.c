@@ -723,6 +723,83 @@ static void test_trailing_after_last_record(void **state)
     sk_model_free(&m);
 }
 
+/* model-format.md checks in a stated order and stops at the first failure: with two
+ * header-level faults the earlier check in the table decides the status. */
+static void test_check_order_header(void **state)
+{
+    (void)state;
+    sk_model m;
+    build_base(&m);
+    bytes f = encode_file(&m, NULL);
+    const size_t n = f.n;
+    uint8_t *g = malloc(n + 1);
+    assert_non_null(g);
+
+    memcpy(g, f.p, n); /* magic and version */
+    g[0] = 'X';
+    set_u32(g + 8, 7);
+    expect_fail(g, n, SK_ERR_BAD_MAGIC, NULL, NULL);
+
+    memcpy(g, f.p, n); /* version and CRC */
+    set_u32(g + 8, 2);
+    g[n - 1] ^= 0xFF;
+    expect_fail(g, n, SK_ERR_BAD_VERSION, NULL, NULL);
+
+    free(g);
+    free(f.p);
+    sk_model_free(&m);
+}
+
+/* BUG (spec and code disagree; the lead decides which to change): the validation
+ * table is normative about order ("checks, in this order, and stops at the first
+ * failure"), but the library checks the file length against payload_size after the
+ * magic and before the CRC:
+ *   (a) wrong CRC + one byte after the declared payload: spec SK_ERR_BAD_CRC (row 4
+ *       before row 5), library SK_ERR_TRAILING;
+ *   (b) bad magic + payload_size past the end of the file: spec SK_ERR_TRUNCATED
+ *       (row 1 before row 2), library SK_ERR_BAD_MAGIC. */
+static sk_status parse_status(const uint8_t *file, size_t size)
+{
+    sk_model m;
+    sk_error err;
+    const sk_status st = sk_model_parse(file, size, ORIGIN, &m, &err);
+    if (st == SK_OK)
+        sk_model_free(&m);
+    return st;
+}
+
+static void test_BUG_check_order_size_checks(void **state)
+{
+    (void)state;
+    static uint8_t image[4096]; /* nothing on the heap when an assertion fails */
+    sk_model m;
+    build_base(&m);
+    bytes f = encode_file(&m, NULL);
+    const size_t n = f.n;
+    assert_true(n + 1 <= sizeof image);
+
+    memcpy(image, f.p, n);
+    image[n - 1] ^= 0xFF; /* a payload byte: the CRC no longer matches */
+    image[n] = 0;         /* one byte past 24 + payload_size */
+    const sk_status a = parse_status(image, n + 1);
+
+    memcpy(image, f.p, n);
+    image[1] = 'X';
+    set_u32(image + 12, (uint32_t)n); /* 24 + n > n */
+    const sk_status b = parse_status(image, n);
+
+    free(f.p);
+    sk_model_free(&m);
+    if (a != SK_ERR_BAD_CRC)
+        print_error("(a) CRC + trailing: expected %s, got %s\n", sk_strerror(SK_ERR_BAD_CRC),
+                    sk_strerror(a));
+    if (b != SK_ERR_TRUNCATED)
+        print_error("(b) magic + truncated: expected %s, got %s\n",
+                    sk_strerror(SK_ERR_TRUNCATED), sk_strerror(b));
+    assert_int_equal(a, SK_ERR_BAD_CRC);
+    assert_int_equal(b, SK_ERR_TRUNCATED);
+}
+
 /* num_layers 0 (just the network header) and 65 (65 real, valid 1x1 records). */
 static void test_num_layers_range(void **state)
 {
@@ -1158,6 +1235,8 @@ int main(void)
         cmocka_unit_test(test_bad_crc),
         cmocka_unit_test(test_trailing_after_declared_payload),
         cmocka_unit_test(test_trailing_after_last_record),
+        cmocka_unit_test(test_check_order_header),
+        cmocka_unit_test(test_BUG_check_order_size_checks),
         cmocka_unit_test(test_num_layers_range),
         cmocka_unit_test(test_shape_k_n),
         cmocka_unit_test(test_bits_range),

