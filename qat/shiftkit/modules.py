@@ -18,6 +18,21 @@ from .quantizers import PotQuantizer, round_ste
 INT32_TYPE = (32, True)  # output type marker of a raw-accumulator layer (§7)
 
 
+def dense_float(x, weight, bias):
+    """x @ weight.T + bias in float, as a 1x1 convolution: Debian's torch links the
+    reference (netlib) BLAS, on which nn.functional.linear is about 5x slower than
+    oneDNN's convolution for training-size batches. Used only in training."""
+    return nn.functional.conv2d(x[:, :, None, None], weight[:, :, None, None], bias)[:, :, 0, 0]
+
+
+class FastLinear(nn.Linear):
+    """nn.Linear whose forward is dense_float (same parameters, same result up to
+    float rounding); for float pre-training on this BLAS."""
+
+    def forward(self, x):
+        return dense_float(x, self.weight, self.bias)
+
+
 def _pow2(exp):
     return torch.pow(2.0, exp.to(torch.float32))
 
@@ -115,7 +130,7 @@ class QuantLinear(nn.Module):
         w = self.weight_quant.fake_quant(self.weight, e_w)
         bias_scale = _pow2(e_in + e_w).reshape(-1)
         b = round_ste(self.bias / bias_scale) * bias_scale
-        return nn.functional.linear(x, w, b)
+        return dense_float(x, w, b)
 
     def int_layer(self, e_in, in_type):
         """The layer's integer form for an input at integer exponent e_in of type

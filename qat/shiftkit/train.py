@@ -28,11 +28,12 @@ from . import data as datasets
 from . import exporter
 from . import golden, torch_ao
 from .arith import ROUNDING_CODES
-from .modules import QuantInput, ShiftNet
+from .modules import FastLinear, QuantInput, ShiftNet
 from .plots import plot_curves, plot_exponents
 
 ARCHS = ("mlp",)
 DEFAULT_HIDDEN = {"digits": "64,32", "fashion-mnist": "256,128"}
+DEFAULT_LR = {"digits": 1e-2, "fashion-mnist": 1e-3}
 VECTOR_SAMPLES = 256  # test samples written as .npy vectors
 
 
@@ -51,7 +52,8 @@ def parse_args(argv=None):
     p.add_argument("--epochs", type=int, default=10, help="float pre-training epochs")
     p.add_argument("--qat-epochs", type=int, help="QAT epochs (default: same as --epochs)")
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1e-3, help="float learning rate (QAT uses lr / 5)")
+    p.add_argument("--lr", type=float, help="float learning rate (default: 1e-2 for digits, 1e-3 for "
+                                             "fashion-mnist); QAT uses lr / 5")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1, help="torch threads (the machine is shared)")
     p.add_argument("--skip-torch-ao", action="store_true", help="skip the two torch.ao comparison runs")
@@ -63,6 +65,7 @@ def parse_args(argv=None):
     if args.epochs < 1 or (args.qat_epochs is not None and args.qat_epochs < 1):
         p.error("epochs must be >= 1")
     args.qat_epochs = args.qat_epochs or args.epochs
+    args.lr = args.lr or DEFAULT_LR[args.dataset]
     try:
         args.hidden = [int(h) for h in (args.hidden or DEFAULT_HIDDEN[args.dataset]).split(",")]
     except ValueError:
@@ -72,16 +75,19 @@ def parse_args(argv=None):
     return args
 
 
+STARTED = time.time()
+
+
 def stage(text):
-    print(f"[shiftkit.train] {text}", flush=True)
+    print(f"[shiftkit.train {time.time() - STARTED:6.1f}s] {text}", flush=True)
 
 
 def float_mlp(inputs, hidden, classes):
     layers, width = [], inputs
     for h in hidden:
-        layers += [nn.Linear(width, h), nn.ReLU()]
+        layers += [FastLinear(width, h), nn.ReLU()]
         width = h
-    return nn.Sequential(*layers, nn.Linear(width, classes))
+    return nn.Sequential(*layers, FastLinear(width, classes))
 
 
 def batches(x, y, batch_size, generator):
@@ -133,12 +139,18 @@ def raw_head_predictions(int_model, outputs):
 
 
 class TorchAoWrapper(nn.Module):
-    """QuantStub -> the float Sequential (Linear+ReLU fused) -> DeQuantStub."""
+    """QuantStub -> the float Sequential (Linear+ReLU fused) -> DeQuantStub, with
+    plain nn.Linear layers, the type prepare_qat maps."""
 
     def __init__(self, float_model):
         super().__init__()
         self.quant = torch.ao.quantization.QuantStub()
         self.body = copy.deepcopy(float_model)
+        for i, module in enumerate(self.body):
+            if isinstance(module, nn.Linear):
+                plain = nn.Linear(module.in_features, module.out_features)
+                plain.load_state_dict(module.state_dict())
+                self.body[i] = plain
         self.dequant = torch.ao.quantization.DeQuantStub()
 
     def forward(self, x):
@@ -205,16 +217,17 @@ def main(argv=None):
         qconfig = torch_ao.get_pot_qat_qconfig(args.per_channel, args.weight_bits, args.act_bits)
         converted = torch_ao_qat(float_model, ds, qconfig, args, "torch.ao PoT", generator, [])
         report["torch_ao_pot_acc"] = float_accuracy(converted, ds.x_test, ds.y_test)
-        ao_model = torch_ao.to_skm(converted, out / "torch_ao_model.skm", args.weight_bits, args.act_bits,
-                                   "half_even")
+        torch_ao.to_skm(converted, out / "torch_ao_model.skm", args.weight_bits, args.act_bits, "half_even")
         x_int, torch_out = torch_ao.torch_integer_io(converted, ds.x_test, args.act_bits)
-        golden_out = golden.infer(ao_model, x_int)
-        report["torch_engine_vs_golden"] = {
-            "rounding": "half_even", "outputs": golden_out.numel(),
-            "outputs_differ": int((golden_out != torch_out).sum()),
-            "samples_differ": int((golden_out != torch_out).any(dim=1).sum()),
-            "max_abs_diff": int((golden_out - torch_out).abs().max()),
-            "argmax_differ": int((golden_out.argmax(dim=1) != torch_out.argmax(dim=1)).sum())}
+        report["torch_engine_vs_golden"] = {}
+        for rounding in dict.fromkeys(("half_even", args.rounding)):
+            ao_model = torch_ao.to_int_model(converted, args.weight_bits, args.act_bits, rounding)
+            golden_out = golden.infer(ao_model, x_int)
+            report["torch_engine_vs_golden"][rounding] = {
+                "outputs": golden_out.numel(), "outputs_differ": int((golden_out != torch_out).sum()),
+                "samples_differ": int((golden_out != torch_out).any(dim=1).sum()),
+                "max_abs_diff": int((golden_out - torch_out).abs().max()),
+                "argmax_differ": int((golden_out.argmax(dim=1) != torch_out.argmax(dim=1)).sum())}
 
     stage(f"shiftkit power-of-two QAT, {args.qat_epochs} epochs, w{args.weight_bits}/a{args.act_bits}, "
           f"{'per-channel' if args.per_channel else 'per-tensor'}, {args.rounding}, {args.exp_mode} exponents")
