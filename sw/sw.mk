@@ -4,7 +4,7 @@
 
 SW_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -fPIC -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-             -Isw/include -Icmodel/include -Icmodel/device -Icmodel/cli
+             -Isw/include -Icmodel/include -Icmodel/device -Icmodel/cli -Isw/tests
 SW_HEADERS := $(wildcard sw/include/shiftkit/*.h) $(wildcard sw/src/*.h) \
               $(wildcard cmodel/include/shiftkit/*.h) $(wildcard cmodel/device/*.h)
 
@@ -12,7 +12,7 @@ DRV_SRCS := $(wildcard sw/src/*.c)
 DRV_OBJS := $(patsubst sw/%.c,$(OBJ)/sw/%.o,$(DRV_SRCS))
 DEV_SRCS := $(wildcard cmodel/device/*.c)
 DEV_OBJS := $(patsubst cmodel/device/%.c,$(OBJ)/device/%.o,$(DEV_SRCS))
-SW_TEST_SUPPORT := $(OBJ)/sw/tests/sk_rec_hal.o
+SW_TEST_SUPPORT := $(OBJ)/sw/tests/sk_rec_hal.o $(OBJ)/sw/tests/sk_uio_standin.o
 SW_TESTS := $(patsubst sw/tests/%.c,$(BIN)/sw-tests/%,$(wildcard sw/tests/test_*.c))
 
 LIBSHIFTKIT_DRV_A := $(LIB)/libshiftkit_drv.a
@@ -66,9 +66,15 @@ test-drv: $(SW_TESTS)
 	@set -e; for t in $^; do echo "== $$t"; $$t; done
 
 # Driver in the loop: the same gen cases through the golden CLI's check command, which
-# execs shiftkit-device for --backend device.
+# execs shiftkit-device for --backend device; the first cases once more with the driver
+# polling STATUS instead of waiting for the interrupt.
 test-drv-check: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE)
 	@rm -rf $(BUILD)/drv-check && mkdir -p $(BUILD)/drv-check
 	$(SHIFTKIT_CLI) gen --seed $(SW_CHECK_SEED) --count $(SW_CHECK_COUNT) $(SW_GEN_LIMITS) \
-	  -o $(BUILD)/drv-check
-	$(SHIFTKIT_CLI) check --backend device $(BUILD)/drv-check
+	  -o $(BUILD)/drv-check/irq
+	sw/tests/drv_check.sh $(SHIFTKIT_CLI) $(BUILD)/drv-check/irq "device (irq)"
+	$(SHIFTKIT_CLI) gen --seed $(SW_CHECK_SEED) --count 20 $(SW_GEN_LIMITS) -o $(BUILD)/drv-check/poll
+	SHIFTKIT_DEVICE_WAIT=poll sw/tests/drv_check.sh $(SHIFTKIT_CLI) $(BUILD)/drv-check/poll "device (poll)"
+
+# keep test objects between runs (they are intermediate files of the pattern rules)
+.PRECIOUS: $(OBJ)/sw/tests/%.o

@@ -122,6 +122,11 @@ void sk_device_advance(sk_device *dev, uint64_t cycles)
     update(dev);
 }
 
+uint64_t sk_device_cycles_to_done(const sk_device *dev)
+{
+    return dev->busy ? dev->done_at - dev->now : 0;
+}
+
 uint64_t sk_device_now(const sk_device *dev)
 {
     return dev->now;

@@ -60,6 +60,8 @@ void sk_device_hal(sk_device *dev, sk_hal *hal);
 bool sk_device_irq(const sk_device *dev);
 /* Simulated cycles since creation. */
 uint64_t sk_device_now(const sk_device *dev);
+/* Cycles until the run in progress ends (0 when idle). */
+uint64_t sk_device_cycles_to_done(const sk_device *dev);
 /* Let `cycles` of simulated time pass (a run in progress may finish). */
 void sk_device_advance(sk_device *dev, uint64_t cycles);
 
