@@ -99,3 +99,8 @@ fuzz: $(addprefix $(BIN)/fuzz/fuzz_,$(FUZZ_HARNESSES))
 
 fuzz-short:
 	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+
+# The .npy reader/writer against real numpy (ctypes on the shared library).
+TEST_TARGETS += test-npy-numpy
+test-npy-numpy: $(LIBSHIFTKIT_SO)
+	PYTHON=$(PYTHON) cmodel/tests/npy_numpy_check.sh $(LIBSHIFTKIT_SO)

@@ -527,9 +527,6 @@ static void test_unsupported_dtypes(void **state)
         expect_dict_fail(1, dicts[i], data, sizeof data, SK_ERR_NPY_DTYPE);
 }
 
-/* BUG (or spec ambiguity for the lead to settle): the task's spec assigns
- * SK_ERR_NPY_DTYPE ("wrong for the use") to a Fortran-order array, a well-formed
- * header that sk_npy cannot use; the library returns SK_ERR_NPY_FORMAT. */
 /* Fortran order is a layout this reader does not support: a format error, not a
  * dtype one (sk_status.h: SK_ERR_NPY_DTYPE is for element types). */
 static void test_fortran_order_rejected(void **state)
@@ -597,11 +594,11 @@ static int status_mismatch(const char *dict, sk_status want)
     return !ok;
 }
 
-/* BUG: the reader accepts headers that are not the Python dict literal the NumPy
- * format requires (numpy.lib.format.read_array_header rejects every one of these:
+/* Headers that are not the Python dict literal the NumPy format requires are
+ * rejected (numpy.lib.format.read_array_header rejects every one of these:
  * literal_eval fails, the keys are not exactly descr/fortran_order/shape, or shape is
- * not a tuple). The duplicate-key case is the harmful one: Python keeps the last value
- * ('<f4'), so a float32 file is silently read as int8. */
+ * not a tuple). A duplicate key must fail: Python keeps the last value ('<f4'), so
+ * accepting it would silently read a float32 file as int8. */
 static void test_npy_header_strict_dict(void **state)
 {
     (void)state;
@@ -627,8 +624,8 @@ static void test_npy_header_strict_dict(void **state)
     assert_int_equal(bad, 0);
 }
 
-/* BUG: a valid header written with double quotes (a legal Python dict literal that
- * numpy.load accepts) is rejected as "descr missing". */
+/* A valid header written with double quotes (a legal Python dict literal that
+ * numpy.load accepts) is read. */
 static void test_npy_double_quoted_header(void **state)
 {
     (void)state;
