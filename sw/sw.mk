@@ -25,14 +25,17 @@ SW_CHECK_SEED ?= 1
 SW_GEN_LIMITS ?= --max-layers 4 --max-dim 64 --max-batch 4
 
 ALL_TARGETS += $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) $(SHIFTKIT_DEVICE)
-TEST_TARGETS += test-drv test-drv-check
+TEST_TARGETS += test-drv test-drv-asan test-drv-check
 HELP_LINES += "  drv          build/lib/libshiftkit_drv.a, libshiftkit_dev.a, bin/shiftkit-device" \
               "  test-drv     cmocka driver tests: recorded traffic, error paths, UIO stand-in" \
+              "  test-drv-asan  the same under ASan+UBSan" \
               "  test-drv-check  200 gen cases through driver + device model (shiftkit check)" \
               "  perf-model   device-model cycle estimate vs the RTL cycle counter"
 
-.PHONY: drv test-drv test-drv-check perf-model
+.PHONY: drv device-backend test-drv test-drv-asan test-drv-check perf-model
 drv: $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) $(SHIFTKIT_DEVICE)
+# the name the core CLI suggests when shiftkit-device is missing
+device-backend: $(SHIFTKIT_DEVICE)
 
 $(OBJ)/sw/%.o: sw/%.c $(SW_HEADERS)
 	@mkdir -p $(dir $@)
@@ -65,6 +68,26 @@ $(BIN)/sw-tests/%: $(OBJ)/sw/tests/%.o $(SW_TEST_SUPPORT) $(LIBSHIFTKIT_DRV_A) \
 test-drv: $(SW_TESTS)
 	@set -e; for t in $^; do echo "== $$t"; $$t; done
 
+# The same tests with driver, device model, golden library and test sources all built
+# under ASan+UBSan (the golden objects come from cmodel.mk's sanitizer build).
+SW_SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -fno-omit-frame-pointer
+SW_SAN_LIB_SRCS := $(DRV_SRCS) $(DEV_SRCS) sw/tests/sk_rec_hal.c sw/tests/sk_uio_standin.c
+SW_SAN_LIB_OBJS := $(patsubst %.c,$(OBJ)/sw-san/%.o,$(SW_SAN_LIB_SRCS))
+SW_SAN_TESTS := $(patsubst sw/tests/%.c,$(BIN)/sw-tests-san/%,$(wildcard sw/tests/test_*.c))
+
+$(OBJ)/sw-san/%.o: %.c $(SW_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_CFLAGS) $(SW_SAN_FLAGS) -c $< -o $@
+
+$(BIN)/sw-tests-san/%: $(OBJ)/sw-san/sw/tests/%.o $(SW_SAN_LIB_OBJS) $(CMODEL_SAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SW_SAN_FLAGS) -o $@ $^ -lcmocka -lpthread -lm
+
+test-drv-asan: $(SW_SAN_TESTS)
+	@set -e; for t in $^; do echo "== $$t (asan+ubsan)"; \
+	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $$t; done
+
 # Driver in the loop: the same gen cases through the golden CLI's check command, which
 # execs shiftkit-device for --backend device; the first cases once more with the driver
 # polling STATUS instead of waiting for the interrupt.
@@ -77,4 +100,4 @@ test-drv-check: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE)
 	SHIFTKIT_DEVICE_WAIT=poll sw/tests/drv_check.sh $(SHIFTKIT_CLI) $(BUILD)/drv-check/poll "device (poll)"
 
 # keep test objects between runs (they are intermediate files of the pattern rules)
-.PRECIOUS: $(OBJ)/sw/tests/%.o
+.PRECIOUS: $(OBJ)/sw/tests/%.o $(OBJ)/sw-san/sw/tests/%.o
