@@ -18,13 +18,14 @@ SW_TESTS := $(patsubst sw/tests/%.c,$(BIN)/sw-tests/%,$(wildcard sw/tests/test_*
 LIBSHIFTKIT_DRV_A := $(LIB)/libshiftkit_drv.a
 LIBSHIFTKIT_DEV_A := $(LIB)/libshiftkit_dev.a
 SHIFTKIT_DEVICE := $(BIN)/shiftkit-device
+SK_RUN_ONE := $(BIN)/sk-run-one
 
 # Cases for driver-in-the-loop: sized to fit the device model's default memories.
 SW_CHECK_COUNT ?= 200
 SW_CHECK_SEED ?= 1
 SW_GEN_LIMITS ?= --max-layers 4 --max-dim 64 --max-batch 4
 
-ALL_TARGETS += $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) $(SHIFTKIT_DEVICE)
+ALL_TARGETS += $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) $(SHIFTKIT_DEVICE) $(SK_RUN_ONE)
 TEST_TARGETS += test-drv test-drv-asan test-drv-check
 HELP_LINES += "  drv          build/lib/libshiftkit_drv.a, libshiftkit_dev.a, bin/shiftkit-device" \
               "  test-drv     cmocka driver tests: recorded traffic, error paths, UIO stand-in" \
@@ -33,7 +34,7 @@ HELP_LINES += "  drv          build/lib/libshiftkit_drv.a, libshiftkit_dev.a, bi
               "  perf-model   device-model cycle estimate vs the RTL cycle counter"
 
 .PHONY: drv device-backend test-drv test-drv-asan test-drv-check perf-model
-drv: $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) $(SHIFTKIT_DEVICE)
+drv: $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) $(SHIFTKIT_DEVICE) $(SK_RUN_ONE)
 # the name the core CLI suggests when shiftkit-device is missing
 device-backend: $(SHIFTKIT_DEVICE)
 
@@ -58,6 +59,11 @@ $(SHIFTKIT_DEVICE): $(OBJ)/sw/cli/sk_device_backend.o $(LIBSHIFTKIT_DRV_A) $(LIB
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $(filter %.o,$^) $(LIBSHIFTKIT_CLI_A) $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) \
 	  $(LIBSHIFTKIT_A)
+
+# the docs/driver.md example (UIO on a board)
+$(SK_RUN_ONE): $(OBJ)/sw/examples/sk_run_one.o $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_A)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_A) -lm
 
 $(BIN)/sw-tests/%: $(OBJ)/sw/tests/%.o $(SW_TEST_SUPPORT) $(LIBSHIFTKIT_DRV_A) \
                    $(LIBSHIFTKIT_DEV_A) $(LIBSHIFTKIT_A)
