@@ -1,0 +1,59 @@
+"""export() and export_vectors(): the .skm and .npy files other backends consume,
+checked with the golden library and the `shiftkit check` CLI."""
+
+import copy
+import subprocess
+
+import numpy as np
+import torch
+
+from shiftkit import export, export_vectors, golden, skm
+from test_modules import random_net
+
+
+def test_export_writes_the_integer_model(tmp_path):
+    net, x = random_net(3, 6, 5, True, "half_even", True)
+    export(net, tmp_path / "m.skm")
+    loaded = skm.load(tmp_path / "m.skm")
+    x_int = net.input_to_int(x)
+    assert torch.equal(golden.infer((tmp_path / "m.skm").read_bytes(), x_int), net.integer_model()(x_int))
+    assert torch.equal(loaded(x_int), net.integer_model()(x_int))
+
+
+def truncated(model, layers, raw):
+    """The first `layers` layers of a model; the last of them raw if `raw`."""
+    cut = copy.deepcopy(model)
+    cut.layers = cut.layers[:layers]
+    if raw:
+        cut.layers[-1].raw_output, cut.layers[-1].relu = True, False
+    return cut
+
+
+def test_vectors_and_traces_match_golden(tmp_path, shiftkit_cli):
+    for raw_head, out_signed_dtype in ((True, np.int32), (False, np.int8)):
+        net, x = random_net(4, 8, 8, False, "half_up", raw_head, in_signed=True)
+        d = export_vectors(net, x, tmp_path / str(raw_head))
+        export(net, d / "model.skm")
+        model = net.integer_model()
+        inputs, expected = np.load(d / "input.npy"), np.load(d / "expected.npy")
+        assert inputs.dtype == np.int8 and inputs.shape == (len(x), 24)
+        assert expected.dtype == out_signed_dtype and expected.shape == (len(x), 5)
+        x_int = torch.from_numpy(inputs.astype(np.int64))
+        for i, layer in enumerate(model.layers):
+            acc = np.load(d / "trace" / f"layer{i}_acc.npy")
+            out = np.load(d / "trace" / f"layer{i}_out.npy")
+            assert acc.dtype == np.int32
+            assert out.dtype == (np.int32 if layer.raw_output else np.int8 if layer.out_signed else np.uint8)
+            assert np.array_equal(acc, golden.infer(truncated(model, i + 1, True), x_int).numpy())
+            assert np.array_equal(out, golden.infer(truncated(model, i + 1, layer.raw_output), x_int).numpy())
+        result = subprocess.run([str(shiftkit_cli), "check", str(d / "model.skm"), str(d / "input.npy"),
+                                 str(d / "expected.npy")], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"{len(x)} passed, 0 failed" in result.stdout
+
+
+def test_unsigned_inputs_are_uint8(tmp_path):
+    net, x = random_net(5, 4, 4, True, "floor", False)
+    d = export_vectors(net, x, tmp_path)
+    inputs = np.load(d / "input.npy")
+    assert inputs.dtype == np.uint8 and inputs.max() <= 15

@@ -1,0 +1,112 @@
+"""The torch.ao drop-in: eager prepare_qat -> a few training steps -> convert with
+shiftkit's QConfig succeeds, every scale is an exact power of two, weights are in
+range, and to_skm's model gives the golden model's integers."""
+
+import math
+
+import pytest
+import torch
+from torch import nn
+from torch.ao.quantization import DeQuantStub, QuantStub, convert, fuse_modules_qat, prepare_qat
+
+from shiftkit import ModelError, golden, torch_ao
+
+
+class TinyNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.quant = QuantStub()
+        self.fc1 = nn.Linear(12, 10)
+        self.relu1 = nn.ReLU()
+        self.fc2 = nn.Linear(10, 8)
+        self.fc3 = nn.Linear(8, 4)
+        self.dequant = DeQuantStub()
+
+    def forward(self, x):
+        return self.dequant(self.fc3(self.fc2(self.relu1(self.fc1(self.quant(x))))))
+
+
+def trained_converted(qconfig, seed=0, steps=30, engine="qnnpack"):
+    torch.backends.quantized.engine = engine
+    torch.manual_seed(seed)
+    model = fuse_modules_qat(TinyNet().train(), [["fc1", "relu1"]])
+    model.qconfig = qconfig
+    prepare_qat(model, inplace=True)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    x = torch.rand(256, 12)
+    y = (x[:, :4] * torch.arange(1, 5)).argmax(dim=1)
+    for _ in range(steps):
+        loss = nn.functional.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    model.eval()
+    return convert(model), torch.rand(500, 12) * 1.2
+
+
+def is_power_of_two(value):
+    return math.frexp(float(value))[0] == 0.5
+
+
+@pytest.mark.parametrize("per_channel", [False, True])
+@pytest.mark.parametrize("engine", ["qnnpack", "onednn"])
+def test_convert_gives_power_of_two_scales_and_golden_outputs(per_channel, engine):
+    converted, x = trained_converted(torch_ao.get_pot_qat_qconfig(per_channel=per_channel), engine=engine)
+    assert is_power_of_two(converted.quant.scale)
+    for name in ("fc1", "fc2", "fc3"):
+        layer = getattr(converted, name)
+        w = layer.weight()
+        scales = w.q_per_channel_scales() if per_channel else torch.tensor([w.q_scale()])
+        assert all(is_power_of_two(s) for s in scales.tolist()) and is_power_of_two(layer.scale)
+        assert w.int_repr().abs().max() <= 127
+    model = torch_ao.to_int_model(converted)
+    x_int, torch_out = torch_ao.torch_integer_io(converted, x)
+    golden_out = golden.infer(model, x_int)
+    assert torch.equal(model(x_int), golden_out)
+    # torch's engine requantizes with a float multiplier, rounding ties to even; with
+    # power-of-two scales that is half_even up to bias rounding: never more than 1 off
+    assert int((golden_out - torch_out).abs().max()) <= 1
+
+
+def test_low_bit_qconfig_keeps_weights_in_range():
+    converted, x = trained_converted(torch_ao.get_pot_qat_qconfig(per_channel=True, weight_bits=4, act_bits=6))
+    for name in ("fc1", "fc2", "fc3"):
+        assert getattr(converted, name).weight().int_repr().abs().max() <= 7
+    model = torch_ao.to_int_model(converted, weight_bits=4, act_bits=6, rounding="half_up")
+    x_int, _ = torch_ao.torch_integer_io(converted, x, act_bits=6)
+    assert x_int.max() <= 63
+    assert torch.equal(model(x_int), golden.infer(model, x_int))
+
+
+def test_to_skm_writes_a_golden_loadable_file(tmp_path):
+    converted, x = trained_converted(torch_ao.get_pot_qat_qconfig(per_channel=True))
+    model = torch_ao.to_skm(converted, tmp_path / "m.skm", raw_head=True)
+    x_int, _ = torch_ao.torch_integer_io(converted, x)
+    assert model.layers[-1].raw_output
+    assert torch.equal(golden.infer((tmp_path / "m.skm").read_bytes(), x_int), model(x_int))
+
+
+def test_stock_float_scales_are_refused_with_a_clear_error():
+    from torch.ao.quantization import get_default_qat_qconfig
+    converted, _ = trained_converted(get_default_qat_qconfig("qnnpack"))
+    with pytest.raises(ModelError, match="not a power of two|not symmetric"):
+        torch_ao.to_int_model(converted)
+
+
+def test_dtype_set_after_construction_reproduces_the_overflow():
+    """The root cause documented in docs/qat.md: an observer built for quint8 whose
+    dtype is switched to qint8 afterwards keeps quant range 0..255, and convert fails."""
+    from torch.ao.quantization import FakeQuantize, MovingAverageMinMaxObserver, QConfig
+
+    class LateDtypeObserver(MovingAverageMinMaxObserver):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dtype = torch.qint8  # too late: quant_min/quant_max stay 0..255
+
+        def calculate_qparams(self):
+            return torch.tensor([2.0**-8]), torch.tensor([0])
+
+    bad = QConfig(activation=torch_ao.get_pot_qat_qconfig().activation,
+                  weight=FakeQuantize.with_args(observer=LateDtypeObserver))
+    with pytest.raises(RuntimeError, match="overflow"):
+        trained_converted(bad, steps=2)
