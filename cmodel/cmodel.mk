@@ -104,3 +104,17 @@ fuzz-short:
 TEST_TARGETS += test-npy-numpy
 test-npy-numpy: $(LIBSHIFTKIT_SO)
 	PYTHON=$(PYTHON) cmodel/tests/npy_numpy_check.sh $(LIBSHIFTKIT_SO)
+
+# Intermediate sanitizer objects are kept so test-c-asan does not rebuild them.
+.SECONDARY: $(CMODEL_SAN_OBJS)
+
+# ---- golden-model throughput benchmark (not part of make test) ----
+HELP_LINES += "  bench        golden kernels vs PyTorch quantized Linear -> build/reports/bench.json"
+$(BIN)/bench_dense: cmodel/bench/bench_dense.c $(LIBSHIFTKIT_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CMODEL_CFLAGS) -o $@ $< $(LIBSHIFTKIT_A)
+
+.PHONY: bench
+bench: $(BIN)/bench_dense
+	$(PYTHON) scripts/bench.py --bench-dense $(BIN)/bench_dense --python $(PYTHON) \
+	    --report $(REPORTS)/bench.json

@@ -4,10 +4,12 @@
  * with; clarity beats speed here. */
 #include "shiftkit/sk_infer.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sk_internal.h"
+#include "sk_kernel.h"
 
 sk_dtype sk_layer_out_dtype(const sk_layer *layer)
 {
@@ -16,27 +18,82 @@ sk_dtype sk_layer_out_dtype(const sk_layer *layer)
     return layer->out.is_signed ? SK_DTYPE_INT8 : SK_DTYPE_UINT8;
 }
 
+static const char *const kernel_names[SK_KERNEL_COUNT] = { "auto", "portable", "avx2" };
+
+const char *sk_kernel_name(sk_kernel kernel)
+{
+    return (unsigned)kernel < SK_KERNEL_COUNT ? kernel_names[kernel] : "unknown";
+}
+
+bool sk_kernel_available(sk_kernel kernel)
+{
+    switch (kernel) {
+    case SK_KERNEL_AUTO:
+    case SK_KERNEL_PORTABLE: return true;
+#ifdef SK_HAVE_AVX2_KERNEL
+    case SK_KERNEL_AVX2: return __builtin_cpu_supports("avx2");
+#endif
+    default: return false;
+    }
+}
+
+static sk_kernel resolve_active_kernel(void)
+{
+    const char *forced = getenv("SHIFTKIT_KERNEL");
+    if (forced && *forced) {
+        for (int k = SK_KERNEL_PORTABLE; k < SK_KERNEL_COUNT; k++)
+            if (!strcmp(forced, kernel_names[k]) && sk_kernel_available((sk_kernel)k))
+                return (sk_kernel)k;
+        fprintf(stderr, "shiftkit: SHIFTKIT_KERNEL=%s is unknown or not supported on this "
+                "CPU; using the portable kernel\n", forced);
+        return SK_KERNEL_PORTABLE;
+    }
+    return sk_kernel_available(SK_KERNEL_AVX2) ? SK_KERNEL_AVX2 : SK_KERNEL_PORTABLE;
+}
+
+sk_kernel sk_kernel_active(void)
+{
+    /* Resolved once: the environment and the CPU do not change during a run. A race
+     * between threads only computes the same value twice. */
+    static volatile int active = -1;
+    if (active < 0)
+        active = (int)resolve_active_kernel();
+    return (sk_kernel)active;
+}
+
+void sk_dense_accumulate(const sk_model *model, uint32_t layer, const int32_t *x, size_t batch,
+                         int32_t *acc, sk_kernel kernel)
+{
+    const sk_layer *l = &model->layers[layer];
+    if (kernel == SK_KERNEL_AUTO)
+        kernel = sk_kernel_active();
+#ifdef SK_HAVE_AVX2_KERNEL
+    if (kernel == SK_KERNEL_AVX2 && sk_kernel_available(SK_KERNEL_AVX2)) {
+        sk_acc_avx2(l, x, batch, acc);
+        return;
+    }
+#endif
+    sk_acc_portable(l, x, batch, acc);
+}
+
 void sk_dense_forward(const sk_model *model, uint32_t layer, const int32_t *x, size_t batch,
                       int32_t *acc_out, int32_t *y)
 {
     const sk_layer *l = &model->layers[layer];
-    for (size_t b = 0; b < batch; b++) {
-        const int32_t *xb = &x[b * l->k];
-        for (uint32_t n = 0; n < l->n; n++) {
-            const int8_t *w = &l->weights[(size_t)n * l->k];
-            /* §3: the validated bound guarantees every partial sum fits int32; the
-             * int64 accumulator only keeps the C arithmetic free of signed overflow. */
-            int64_t acc = l->bias[n];
-            for (uint32_t k = 0; k < l->k; k++)
-                acc += (int64_t)w[k] * xb[k];
-            const int32_t acc32 = (int32_t)acc;
-            if (acc_out)
-                acc_out[b * l->n + n] = acc32;
-            y[b * l->n + n] =
-                l->raw_output ? acc32
-                              : sk_requantize(acc32, sk_layer_shift(model, layer, n), l->rounding,
-                                              l->out, l->relu);
-        }
+    /* Step 1 (§2, §3): exact accumulation, into y when no trace wants the
+     * accumulators separately (requantization below works in place). */
+    int32_t *acc = acc_out ? acc_out : y;
+    sk_dense_accumulate(model, layer, x, batch, acc, SK_KERNEL_AUTO);
+    if (l->raw_output) { /* §7 */
+        if (acc != y)
+            memcpy(y, acc, batch * l->n * sizeof *y);
+        return;
+    }
+    /* Step 2 (§4–§6): shift, round, clamp, ReLU. */
+    for (uint32_t n = 0; n < l->n; n++) {
+        const int shift = sk_layer_shift(model, layer, n);
+        for (size_t b = 0; b < batch; b++)
+            y[b * l->n + n] = sk_requantize(acc[b * l->n + n], shift, l->rounding, l->out, l->relu);
     }
 }
 

@@ -53,20 +53,15 @@ int32_t sk_weight_max(int bits)
     return (int32_t)((UINT32_C(1) << (bits - 1)) - 1);
 }
 
-/* floor(v / 2^s) and the remainder v - floor * 2^s in [0, 2^s), for 1 <= s <= 62.
- * C division truncates toward zero, so a negative quotient with a nonzero
- * remainder is one too high; correct it. */
+/* floor(v / 2^s) and the remainder v - floor * 2^s in [0, 2^s), for 1 <= s <= 31 and
+ * |v| <= 2^31. Offsetting v by 2^62 makes it non-negative, so an unsigned (logical)
+ * shift is the floor division; no signed shift and no division is involved. */
 static int64_t floor_div_pow2(int64_t v, int s, int64_t *remainder)
 {
-    const int64_t divisor = INT64_C(1) << s;
-    int64_t q = v / divisor;
-    int64_t r = v % divisor;
-    if (r < 0) {
-        q -= 1;
-        r += divisor;
-    }
-    *remainder = r;
-    return q;
+    const uint64_t offset = UINT64_C(1) << 62;
+    const uint64_t u = (uint64_t)v + offset;
+    *remainder = (int64_t)(u & ((UINT64_C(1) << s) - 1));
+    return (int64_t)(u >> s) - (int64_t)(offset >> s);
 }
 
 int64_t sk_shift_round(int32_t acc, int shift, sk_rounding mode)

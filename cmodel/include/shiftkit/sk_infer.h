@@ -2,6 +2,7 @@
 #ifndef SHIFTKIT_SK_INFER_H
 #define SHIFTKIT_SK_INFER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +12,29 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Accumulation kernels (docs/datapath.md §2–§3). All give identical integers; they
+ * differ only in speed. The portable C loop is the reference. */
+typedef enum sk_kernel {
+    SK_KERNEL_AUTO = 0,  /* SHIFTKIT_KERNEL if set, else the fastest this CPU runs */
+    SK_KERNEL_PORTABLE,
+    SK_KERNEL_AVX2,
+    SK_KERNEL_COUNT
+} sk_kernel;
+
+/* "auto", "portable", "avx2". */
+const char *sk_kernel_name(sk_kernel kernel);
+/* Whether this build and CPU can run a kernel. */
+bool sk_kernel_available(sk_kernel kernel);
+/* The kernel SK_KERNEL_AUTO resolves to: SHIFTKIT_KERNEL=portable|avx2 from the
+ * environment if set (an unknown or unavailable name falls back to portable with a
+ * one-time warning on stderr), else the fastest available. */
+sk_kernel sk_kernel_active(void);
+
+/* acc[b][n] = bias[n] + sum_k W[n][k] x[b][k] for layer `layer`, with a given kernel
+ * (an unavailable one runs the portable loop). */
+void sk_dense_accumulate(const sk_model *model, uint32_t layer, const int32_t *x, size_t batch,
+                         int32_t *acc, sk_kernel kernel);
 
 /* One dense layer of a validated model over a batch. x is [batch][k] in the layer's
  * input type, acc receives [batch][n] accumulators (may be NULL), y receives [batch][n]
