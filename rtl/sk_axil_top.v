@@ -1,0 +1,303 @@
+// sk_axil_top.v — the shiftkit core as an AXI4-Lite slave (docs/regmap.md).
+//
+// One transaction at a time: a write is accepted when its address and data are both
+// valid, a read when no write is waiting. Registers answer OKAY; a window word of this
+// build answers OKAY while the core is idle; anything else answers SLVERR (unmapped
+// address, a word past the memory size, a window access during a run). Every accepted
+// address gets exactly one response, so the bus never hangs. irq_o is level-high:
+// STATUS.DONE and IRQ_ENABLE.DONE.
+
+`default_nettype none
+
+module sk_axil_top #(
+  parameter integer Lanes      = 8,      // parallel MAC lanes, 1..64
+  parameter integer WeightRows = 16384,  // weight memory rows (Lanes int8 weights each)
+  parameter integer BiasDepth  = 2048,   // int32 bias entries
+  parameter integer ShiftDepth = 2048,   // int8 per-channel shift entries, multiple of 4
+  parameter integer ActBytes   = 2048,   // bytes per activation buffer, multiple of 4
+  parameter integer MaxLayers  = 64,     // layer descriptors, 1..255
+  parameter integer AddrWidth  = 24      // byte address bits; must equal SK_ADDR_WIDTH
+) (
+  input  wire                 clk_i,
+  input  wire                 rst_ni,
+  // AXI4-Lite slave
+  input  wire [AddrWidth-1:0] s_axil_awaddr,
+  input  wire [2:0]           s_axil_awprot,
+  input  wire                 s_axil_awvalid,
+  output wire                 s_axil_awready,
+  input  wire [31:0]          s_axil_wdata,
+  input  wire [3:0]           s_axil_wstrb,
+  input  wire                 s_axil_wvalid,
+  output wire                 s_axil_wready,
+  output wire [1:0]           s_axil_bresp,
+  output wire                 s_axil_bvalid,
+  input  wire                 s_axil_bready,
+  input  wire [AddrWidth-1:0] s_axil_araddr,
+  input  wire [2:0]           s_axil_arprot,
+  input  wire                 s_axil_arvalid,
+  output wire                 s_axil_arready,
+  output wire [31:0]          s_axil_rdata,
+  output wire [1:0]           s_axil_rresp,
+  output wire                 s_axil_rvalid,
+  input  wire                 s_axil_rready,
+  // done interrupt
+  output wire                 irq_o
+);
+
+  `include "sk_regs.vh"
+  `include "sk_core_if.vh"
+
+  localparam integer WeightRowBytes = (Lanes <= 4) ? 4 : (1 << $clog2(Lanes));
+  localparam integer HostAddrWidth  = AddrWidth - 3;  // word address in the largest window
+  localparam [1:0]   RespOkay   = 2'b00;
+  localparam [1:0]   RespSlverr = 2'b10;
+
+  // ------------------------------------------------------------------ bus FSM
+  localparam [2:0] BusIdle  = 3'd0;
+  localparam [2:0] BusWrite = 3'd1;  // perform the latched write
+  localparam [2:0] BusB     = 3'd2;  // hold the write response
+  localparam [2:0] BusRead  = 3'd3;  // perform the latched read
+  localparam [2:0] BusRWait = 3'd4;  // memory data arrives
+  localparam [2:0] BusR     = 3'd5;  // hold the read response
+
+  reg [2:0]           bus_q;
+  reg [AddrWidth-1:0] addr_q;
+  reg [31:0]          wdata_q;
+  reg [3:0]           wstrb_q;
+  reg [1:0]           resp_q;
+  reg [31:0]          rdata_q;
+  reg                 rd_mem_q;  // the pending read comes from a memory window
+
+  wire accept_w = bus_q == BusIdle && s_axil_awvalid && s_axil_wvalid;
+  wire accept_r = bus_q == BusIdle && !accept_w && s_axil_arvalid;
+
+  assign s_axil_awready = accept_w;
+  assign s_axil_wready  = accept_w;
+  assign s_axil_arready = accept_r;
+  assign s_axil_bvalid  = bus_q == BusB;
+  assign s_axil_bresp   = resp_q;
+  assign s_axil_rvalid  = bus_q == BusR;
+  assign s_axil_rresp   = resp_q;
+  assign s_axil_rdata   = rdata_q;
+
+  // ------------------------------------------------------------------ address decode
+  wire        core_busy;
+  wire [31:0] host_rdata;
+
+  function automatic in_window(input [AddrWidth-1:0] addr, input [AddrWidth-1:0] base,
+                               input [AddrWidth-1:0] span, input integer size_bytes);
+    in_window = ((addr & ~(span - 1'b1)) == base) && ({8'd0, addr - base} < size_bytes);
+  endfunction
+
+  reg [5:0] win;  // one-hot window of addr_q (mapped part only)
+  always @(*) begin
+    win = 6'd0;
+    win[WinDesc]    = in_window(addr_q, SK_WIN_DESC_BASE, SK_WIN_DESC_SPAN, MaxLayers * 16);
+    win[WinBias]    = in_window(addr_q, SK_WIN_BIAS_BASE, SK_WIN_BIAS_SPAN, BiasDepth * 4);
+    win[WinShift]   = in_window(addr_q, SK_WIN_SHIFT_BASE, SK_WIN_SHIFT_SPAN, ShiftDepth);
+    win[WinAct0]    = in_window(addr_q, SK_WIN_ACT0_BASE, SK_WIN_ACT0_SPAN, ActBytes);
+    win[WinAct1]    = in_window(addr_q, SK_WIN_ACT1_BASE, SK_WIN_ACT1_SPAN, ActBytes);
+    win[WinWeights] = in_window(addr_q, SK_WIN_WEIGHTS_BASE, SK_WIN_WEIGHTS_SPAN,
+                                WeightRows * WeightRowBytes);
+  end
+
+  // Word address within the selected window: windows are aligned to their span.
+  reg [AddrWidth-1:0] win_offset;
+  always @(*) begin
+    win_offset = addr_q & (SK_WIN_DESC_SPAN - 1'b1);
+    if (win[WinBias])    win_offset = addr_q & (SK_WIN_BIAS_SPAN - 1'b1);
+    if (win[WinShift])   win_offset = addr_q & (SK_WIN_SHIFT_SPAN - 1'b1);
+    if (win[WinAct0])    win_offset = addr_q & (SK_WIN_ACT0_SPAN - 1'b1);
+    if (win[WinAct1])    win_offset = addr_q & (SK_WIN_ACT1_SPAN - 1'b1);
+    if (win[WinWeights]) win_offset = addr_q & (SK_WIN_WEIGHTS_SPAN - 1'b1);
+  end
+
+  wire is_mem = |win;
+  wire mem_ok = is_mem && !core_busy;
+
+  // ------------------------------------------------------------------ registers
+  reg       irq_enable_q;
+  reg [7:0] num_layers_q;
+  reg       done_q, error_q, refused_q;
+  reg [7:0] err_code_q, err_layer_q;
+
+  wire        core_done;
+  wire [7:0]  core_err_code, core_err_layer, cur_layer;
+  wire [31:0] perf_cycles, perf_macs, perf_stalls;
+
+  wire reg_write = bus_q == BusWrite && !is_mem;
+  wire wr_ctrl   = reg_write && addr_q == SK_REG_CTRL && wstrb_q[0];
+  wire start      = wr_ctrl && wdata_q[SK_CTRL_START_LSB];
+  wire soft_reset = wr_ctrl && wdata_q[SK_CTRL_SOFT_RESET_LSB];
+  wire irq_clear  = wr_ctrl && wdata_q[SK_CTRL_IRQ_CLEAR_LSB];
+  wire start_ok   = start && (!core_busy || soft_reset);
+
+  reg reg_known;  // addr_q is a register offset
+  reg [31:0] reg_rdata;
+  always @(*) begin
+    reg_known = 1'b1;
+    reg_rdata = 32'd0;
+    case (addr_q)
+      SK_REG_ID:               reg_rdata = SK_ID_MAGIC;
+      SK_REG_VERSION:          reg_rdata = SK_VERSION_VALUE;
+      SK_REG_CTRL:             reg_rdata = 32'd0;
+      SK_REG_IRQ_ENABLE:       reg_rdata = {31'd0, irq_enable_q};
+      SK_REG_STATUS: begin
+        reg_rdata[SK_STATUS_BUSY_LSB]          = core_busy;
+        reg_rdata[SK_STATUS_DONE_LSB]          = done_q;
+        reg_rdata[SK_STATUS_ERROR_LSB]         = error_q;
+        reg_rdata[SK_STATUS_START_REFUSED_LSB] = refused_q;
+        reg_rdata[SK_STATUS_ERR_CODE_LSB +: SK_STATUS_ERR_CODE_WIDTH]   = err_code_q;
+        reg_rdata[SK_STATUS_ERR_LAYER_LSB +: SK_STATUS_ERR_LAYER_WIDTH] = err_layer_q;
+      end
+      SK_REG_NUM_LAYERS:       reg_rdata = {24'd0, num_layers_q};
+      SK_REG_CUR_LAYER:        reg_rdata = {24'd0, cur_layer};
+      SK_REG_LANES:            reg_rdata = Lanes;
+      SK_REG_WEIGHT_ROWS:      reg_rdata = WeightRows;
+      SK_REG_WEIGHT_ROW_BYTES: reg_rdata = WeightRowBytes;
+      SK_REG_BIAS_DEPTH:       reg_rdata = BiasDepth;
+      SK_REG_SHIFT_DEPTH:      reg_rdata = ShiftDepth;
+      SK_REG_ACT_BYTES:        reg_rdata = ActBytes;
+      SK_REG_MAX_LAYERS:       reg_rdata = MaxLayers;
+      SK_REG_MAX_BATCH:        reg_rdata = 32'd1;
+      SK_REG_PERF_CYCLES:      reg_rdata = perf_cycles;
+      SK_REG_PERF_MACS:        reg_rdata = perf_macs;
+      SK_REG_PERF_STALLS:      reg_rdata = perf_stalls;
+      default:                 reg_known = 1'b0;
+    endcase
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      irq_enable_q <= 1'b0;
+      num_layers_q <= 8'd1;
+      done_q       <= 1'b0;
+      error_q      <= 1'b0;
+      refused_q    <= 1'b0;
+      err_code_q   <= 8'd0;
+      err_layer_q  <= 8'd0;
+    end else begin
+      if (reg_write && addr_q == SK_REG_IRQ_ENABLE && wstrb_q[0])
+        irq_enable_q <= wdata_q[SK_IRQ_ENABLE_DONE_LSB];
+      if (reg_write && addr_q == SK_REG_NUM_LAYERS && wstrb_q[0])
+        num_layers_q <= wdata_q[7:0];
+      // In the order of docs/regmap.md: SOFT_RESET, IRQ_CLEAR, START; then the core.
+      if (soft_reset) begin
+        done_q      <= 1'b0;
+        error_q     <= 1'b0;
+        refused_q   <= 1'b0;
+        err_code_q  <= 8'd0;
+        err_layer_q <= 8'd0;
+      end
+      if (irq_clear) done_q <= 1'b0;
+      if (start_ok) begin
+        done_q      <= 1'b0;
+        error_q     <= 1'b0;
+        refused_q   <= 1'b0;
+        err_code_q  <= 8'd0;
+        err_layer_q <= 8'd0;
+      end else if (start) begin
+        refused_q <= 1'b1;
+      end
+      if (core_done && !soft_reset) begin
+        done_q      <= 1'b1;
+        error_q     <= core_err_code != SK_HWERR_NONE;
+        err_code_q  <= core_err_code;
+        err_layer_q <= core_err_code != SK_HWERR_NONE ? core_err_layer : 8'd0;
+      end
+    end
+  end
+
+  assign irq_o = done_q && irq_enable_q;
+
+  // ------------------------------------------------------------------ bus sequencing
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      bus_q    <= BusIdle;
+      resp_q   <= RespOkay;
+      rd_mem_q <= 1'b0;
+    end else begin
+      case (bus_q)
+        BusIdle:  if (accept_w) bus_q <= BusWrite; else if (accept_r) bus_q <= BusRead;
+        BusWrite: begin
+          resp_q <= (is_mem ? mem_ok : reg_known) ? RespOkay : RespSlverr;
+          bus_q  <= BusB;
+        end
+        BusB:     if (s_axil_bready) bus_q <= BusIdle;
+        BusRead: begin
+          resp_q   <= (is_mem ? mem_ok : reg_known) ? RespOkay : RespSlverr;
+          rd_mem_q <= mem_ok;
+          bus_q    <= BusRWait;
+        end
+        BusRWait: bus_q <= BusR;
+        BusR:     if (s_axil_rready) bus_q <= BusIdle;
+        default:  bus_q <= BusIdle;
+      endcase
+    end
+  end
+
+  always @(posedge clk_i) begin
+    if (accept_w) begin
+      addr_q  <= s_axil_awaddr & ~{{(AddrWidth-2){1'b0}}, 2'b11};
+      wdata_q <= s_axil_wdata;
+      wstrb_q <= s_axil_wstrb;
+    end else if (accept_r) begin
+      addr_q <= s_axil_araddr & ~{{(AddrWidth-2){1'b0}}, 2'b11};
+    end
+    if (bus_q == BusRead)  rdata_q <= (is_mem || !reg_known) ? 32'd0 : reg_rdata;
+    if (bus_q == BusRWait && rd_mem_q) rdata_q <= host_rdata;
+  end
+
+  // ------------------------------------------------------------------ core
+  wire host_req = (bus_q == BusWrite || bus_q == BusRead) && mem_ok;
+
+  sk_core #(
+    .Lanes      (Lanes),
+    .WeightRows (WeightRows),
+    .BiasDepth  (BiasDepth),
+    .ShiftDepth (ShiftDepth),
+    .ActBytes   (ActBytes),
+    .MaxLayers  (MaxLayers),
+    .HostAddrWidth(HostAddrWidth)
+  ) u_core (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .start_i       (start),
+    .soft_reset_i  (soft_reset),
+    .num_layers_i  (num_layers_q),
+    .busy_o        (core_busy),
+    .done_o        (core_done),
+    .err_code_o    (core_err_code),
+    .err_layer_o   (core_err_layer),
+    .cur_layer_o   (cur_layer),
+    .perf_cycles_o (perf_cycles),
+    .perf_macs_o   (perf_macs),
+    .perf_stalls_o (perf_stalls),
+    .host_req_i    (host_req),
+    .host_we_i     (bus_q == BusWrite),
+    .host_win_i    (win),
+    .host_addr_i   (win_offset[AddrWidth-2:2] ),
+    .host_wdata_i  (wdata_q),
+    .host_be_i     (wstrb_q),
+    .host_rdata_o  (host_rdata)
+  );
+
+  // AXI4-Lite protection bits carry nothing for this slave; word addresses are
+  // shorter than a byte offset in the largest window.
+  wire [5:0] unused_prot       = {s_axil_awprot, s_axil_arprot};
+  wire [2:0] unused_win_offset = {win_offset[AddrWidth-1], win_offset[1:0]};
+
+  // ------------------------------------------------------------------ assertions
+  initial begin
+    if (AddrWidth != SK_ADDR_WIDTH || WeightRows * WeightRowBytes > SK_WIN_WEIGHTS_SPAN ||
+        BiasDepth * 4 > SK_WIN_BIAS_SPAN || ShiftDepth > SK_WIN_SHIFT_SPAN ||
+        ActBytes > SK_WIN_ACT0_SPAN || MaxLayers * 16 > SK_WIN_DESC_SPAN) begin
+      $display("sk_axil_top: a memory is larger than its window in docs/regmap.md, or AddrWidth != %0d",
+               SK_ADDR_WIDTH);
+      $finish;
+    end
+  end
+
+endmodule
+
+`resetall

@@ -1,0 +1,87 @@
+// sk_mac_array.v — the LANES multiply-accumulate lanes and their double buffer.
+//
+// Every cycle that a tap arrives, lane l adds W[n0+l][k] * x[k] to its accumulator:
+// all lanes share one activation and read one weight row. The last tap of a block
+// copies the finished sums into a shadow register chain and the next block starts
+// accumulating at once; the shadow chain is shifted out one lane per cycle (head_o)
+// into the shared requant unit. Sums are exact in 32 bits (datapath §3: the host
+// guarantees the bound; the bias is added later, in the requant unit).
+//
+// Timing: taps arrive from the RAM outputs (valid_i) one cycle after the sequencer
+// issued their addresses; products are registered; the accumulate/shadow stage is the
+// cycle after. load_o marks that cycle for a last tap.
+
+`default_nettype none
+
+module sk_mac_array #(
+  parameter integer Lanes = 8  // parallel output channels
+) (
+  input  wire               clk_i,
+  input  wire               rst_ni,
+  input  wire               flush_i,   // drop taps in flight (abort, soft reset)
+  // taps
+  input  wire               valid_i,
+  input  wire               first_i,   // k == 0: the accumulator restarts from the product
+  input  wire               last_i,    // k == K-1: the block is finished after this tap
+  input  wire [8*Lanes-1:0] w_i,       // lane l: int8 weight in bits 8l+7..8l
+  input  wire signed [8:0]  x_i,       // the activation, sign- or zero-extended to 9 bits
+  // drain
+  input  wire               pop_i,     // shift the shadow chain down by one lane
+  output wire               load_o,    // the shadow chain is loaded at the end of this cycle
+  output wire [31:0]        head_o     // shadow lane 0
+);
+
+  // Product stage: control registers carry a reset, data registers do not.
+  reg p_valid_q, p_first_q, p_last_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      p_valid_q <= 1'b0;
+      p_first_q <= 1'b0;
+      p_last_q  <= 1'b0;
+    end else begin
+      p_valid_q <= valid_i && !flush_i;
+      p_first_q <= first_i;
+      p_last_q  <= last_i;
+    end
+  end
+
+  assign load_o = p_valid_q && p_last_q;
+
+  // Lane datapath, flattened: lane l owns bits [32l+31:32l] of acc_d/acc_q/shadow_q.
+  wire [32*Lanes-1:0] acc_d;
+  reg  [32*Lanes-1:0] acc_q;
+  reg  [17*Lanes-1:0] prod_q;
+  reg  [32*Lanes-1:0] shadow_q;
+
+  genvar l;
+  generate
+    for (l = 0; l < Lanes; l = l + 1) begin : gen_lane
+      wire signed [7:0]  w      = w_i[8*l +: 8];
+      wire signed [16:0] prod   = w * x_i;  // both operands signed: the product is signed
+      wire signed [16:0] prev   = prod_q[17*l +: 17];
+      wire signed [31:0] prev32 = {{15{prev[16]}}, prev};
+      assign acc_d[32*l +: 32] = p_first_q ? prev32 : acc_q[32*l +: 32] + prev32;
+      always @(posedge clk_i) prod_q[17*l +: 17] <= prod;
+    end
+  endgenerate
+
+  always @(posedge clk_i) begin
+    if (p_valid_q) acc_q <= acc_d;
+    // Shadow chain: load the finished block, or shift towards lane 0.
+    if (load_o)     shadow_q <= acc_d;
+    else if (pop_i) shadow_q <= shadow_q >> 32;
+  end
+
+  assign head_o = shadow_q[31:0];
+
+  // Assertions
+  initial begin
+    if (Lanes < 1 || Lanes > 64) begin
+      $display("sk_mac_array: Lanes = %0d, must be 1..64", Lanes);
+      $finish;
+    end
+  end
+
+endmodule
+
+`resetall
