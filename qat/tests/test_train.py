@@ -1,0 +1,52 @@
+"""A short digits run of the training CLI: every output file, report fields, zero
+golden mismatches on the whole test set, vectors accepted by `shiftkit check`."""
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+
+from shiftkit import skm, train
+
+
+def test_short_digits_run(tmp_path, shiftkit_cli):
+    out = tmp_path / "run"
+    status = train.main(["--dataset", "digits", "--per-channel", "--weight-bits", "6", "--act-bits", "8",
+                         "--rounding", "half_away", "--epochs", "2", "--qat-epochs", "1", "-o", str(out)])
+    assert status == 0
+    report = json.loads((out / "report.json").read_text())
+    for key in ("fp32_acc", "float_scale_int8_acc", "pot_qat_acc", "golden_acc", "golden_mismatches", "weight_bits",
+                "act_bits", "per_channel", "seed", "wall_time_s", "torch_ao_pot_acc", "torch_engine_vs_golden"):
+        assert key in report, key
+    assert report["golden_mismatches"] == 0
+    assert report["golden_acc"] == report["pot_qat_acc"]
+    assert report["test_samples"] == 450 and report["weight_bits"] == 6 and report["per_channel"] is True
+    for name in ("model.skm", "curves.png", "exponents.png", "vectors/input.npy", "vectors/expected.npy",
+                 "vectors/trace/layer0_acc.npy", "torch_ao_model.skm"):
+        assert (out / name).stat().st_size > 0, name
+    model = skm.load(out / "model.skm")
+    assert model.layers[-1].raw_output and all(layer.per_channel for layer in model.layers)
+    assert all(layer.rounding == "half_away" for layer in model.layers)
+    assert np.load(out / "vectors" / "input.npy").dtype == np.uint8
+    result = subprocess.run([str(shiftkit_cli), "check", str(out / "model.skm"), str(out / "vectors" / "input.npy"),
+                             str(out / "vectors" / "expected.npy")], capture_output=True, text=True)
+    assert result.returncode == 0 and "256 passed, 0 failed" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--weight-bits", "9"], "--weight-bits must be in 2..8"),
+    (["--hidden", "a,b"], "--hidden must be comma-separated"),
+    (["--dataset", "cifar"], "invalid choice"),
+])
+def test_bad_arguments_are_usage_errors(argv, message, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        train.main(argv + ["-o", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_fashion_mnist_names_the_package(tmp_path):
+    from shiftkit import data
+    with pytest.raises(FileNotFoundError, match="dataset-fashion-mnist"):
+        data.load_fashion_mnist(tmp_path)
