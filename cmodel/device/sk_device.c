@@ -54,9 +54,9 @@ sk_status sk_device_create(const sk_device_config *cfg, sk_device **out, sk_erro
         return fail_arg(err, "device config: shift_depth must be a multiple of 4 that fits the SHIFT window");
     if (cfg->act_bytes < 4 || cfg->act_bytes % 4 || cfg->act_bytes > SK_WIN_ACT0_SPAN)
         return fail_arg(err, "device config: act_bytes must be a multiple of 4 that fits an ACT window");
-    if (cfg->max_layers < 1 || cfg->max_layers > 256 ||
+    if (cfg->max_layers < 1 || cfg->max_layers > 255 ||
         cfg->max_layers * SK_DESC_BYTES > SK_WIN_DESC_SPAN)
-        return fail_arg(err, "device config: max_layers must be 1..256 and fit the DESC window");
+        return fail_arg(err, "device config: max_layers must be 1..255 and fit the DESC window");
     if (cfg->clock_mhz < 1)
         return fail_arg(err, "device config: clock_mhz must be >= 1");
 

@@ -30,7 +30,7 @@ typedef struct sk_device_config {
     uint32_t bias_depth;
     uint32_t shift_depth;  /* multiple of 4 */
     uint32_t act_bytes;    /* multiple of 4 */
-    uint32_t max_layers;   /* 1..256 */
+    uint32_t max_layers;   /* 1..255 */
     uint32_t clock_mhz;    /* converts wait_irq's microseconds to cycles */
     uint32_t bus_cycles;   /* simulated cycles one register access takes */
 } sk_device_config;

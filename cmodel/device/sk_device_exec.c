@@ -51,7 +51,8 @@ static bool shift_ok(int s)
     return s >= SK_SHIFT_MIN && s <= SK_SHIFT_MAX;
 }
 
-/* The checks of docs/regmap.md "Error codes", in code order; SK_HWERR_NONE if clean. */
+/* The checks of docs/regmap.md "Error codes" in the order rtl/sk_core.v applies
+ * them (lowest code first, WEIGHT_RANGE at issue time); SK_HWERR_NONE if clean. */
 static uint32_t check(const sk_device *dev, const desc *d, const desc *prev, uint32_t layer,
                       uint32_t num_layers)
 {
@@ -65,15 +66,17 @@ static uint32_t check(const sk_device *dev, const desc *d, const desc *prev, uin
         return SK_HWERR_DESC_FIELD;
     if (!d->per_channel && !d->raw && !shift_ok(d->shift))
         return SK_HWERR_SHIFT_RANGE;
-    uint64_t blocks = ((uint64_t)d->n + c->lanes - 1) / c->lanes;
-    if ((uint64_t)d->w_base + blocks * d->k > c->weight_rows)
-        return SK_HWERR_WEIGHT_RANGE;
     if ((uint64_t)d->bias_base + d->n > c->bias_depth)
         return SK_HWERR_BIAS_RANGE;
     if (d->per_channel && (uint64_t)d->shift_base + d->n > c->shift_depth)
         return SK_HWERR_SHIFT_ADDR_RANGE;
     if (d->k > c->act_bytes || (uint64_t)d->n * (d->raw ? 4 : 1) > c->act_bytes)
         return SK_HWERR_ACT_RANGE;
+    /* The RTL finds a weight row past the memory when it issues it, after every
+     * check above: so WEIGHT_RANGE comes last (run_layer stops at the bad block). */
+    uint64_t blocks = ((uint64_t)d->n + c->lanes - 1) / c->lanes;
+    if ((uint64_t)d->w_base + blocks * d->k > c->weight_rows)
+        return SK_HWERR_WEIGHT_RANGE;
     return SK_HWERR_NONE;
 }
 
@@ -128,11 +131,10 @@ static uint32_t run_layer(sk_device *dev, const desc *d, uint32_t layer, uint32_
 void sk_device_execute(sk_device *dev, sk_device_run *run)
 {
     const sk_device_config *c = &dev->cfg;
-    *run = (sk_device_run){.cycles = sk_timing_run_overhead()};
+    *run = (sk_device_run){.cycles = sk_timing_done_cycles()};
     uint32_t num_layers = dev->num_layers;
     if (num_layers == 0 || num_layers > c->max_layers) {
         run->err_code = SK_HWERR_NUM_LAYERS;
-        run->cycles += 1;
         return;
     }
     desc prev = {0};
@@ -141,27 +143,27 @@ void sk_device_execute(sk_device *dev, sk_device_run *run)
         run->last_layer = i;
         uint32_t code = check(dev, &d, i ? &prev : NULL, i, num_layers);
         if (code != SK_HWERR_NONE) {
+            /* errors end the run after the check (approximate cycles for WEIGHT_RANGE
+             * and SHIFT_RANGE, which the RTL finds mid-layer) */
             run->err_code = code;
             run->err_layer = i;
-            run->cycles += sk_timing_desc_cycles(c->lanes);
+            run->cycles += sk_timing_check_cycles();
             return;
         }
         uint32_t done = 0;
         code = run_layer(dev, &d, i, &done);
-        uint64_t issue = sk_timing_layer_issue_cycles(c->lanes, d.k, d.n);
         if (code != SK_HWERR_NONE) {
-            /* stopped at channel `done`: count the blocks issued up to it */
             uint64_t blocks_done = done / c->lanes + 1;
             run->err_code = code;
             run->err_layer = i;
             run->issue_cycles += blocks_done * d.k;
             run->macs += (uint64_t)done * d.k;
-            run->cycles += sk_timing_desc_cycles(c->lanes) + blocks_done * d.k + c->lanes;
+            run->cycles += sk_timing_check_cycles() + blocks_done * d.k;
             return;
         }
-        run->issue_cycles += issue;
+        run->issue_cycles += sk_timing_layer_issue_cycles(c->lanes, d.k, d.n);
         run->macs += (uint64_t)d.k * d.n;
-        run->cycles += sk_timing_layer_cycles(c->lanes, d.k, d.n, d.raw);
+        run->cycles += sk_timing_layer_cycles(c->lanes, d.k, d.n);
         prev = d;
     }
 }

@@ -1,24 +1,23 @@
-/* sk_device_timing.h — the device model's cycle estimate: how many clock cycles the
- * RTL's sequencer spends on a run, following the schedule of docs/architecture.md
- * (and the timing paragraph of docs/regmap.md). `make perf-model` compares it with
- * the RTL's own PERF_CYCLES counter. */
+/* sk_device_timing.h — the device model's cycle estimate: the clock cycles the RTL's
+ * sequencer (rtl/sk_core.v) spends on a run, from its schedule as documented in
+ * docs/architecture.md and docs/regmap.md "Timing". `make perf-model` compares the
+ * estimate with the RTL's own PERF_CYCLES counter. */
 #ifndef SHIFTKIT_SK_DEVICE_TIMING_H
 #define SHIFTKIT_SK_DEVICE_TIMING_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
-/* Cycles the sequencer spends fetching and checking one descriptor. */
-uint64_t sk_timing_desc_cycles(uint32_t lanes);
+/* Cycles one layer K x N takes, from its descriptor fetch to the cycle its last
+ * output leaves the requant unit. */
+uint64_t sk_timing_layer_cycles(uint32_t lanes, uint32_t k, uint32_t n);
 
-/* Cycles of one dense layer K x N that passed its descriptor checks, descriptor
- * fetch included. */
-uint64_t sk_timing_layer_cycles(uint32_t lanes, uint32_t k, uint32_t n, bool raw);
+/* Cycles of a layer whose descriptor check fails (fetch and check only). */
+uint64_t sk_timing_check_cycles(void);
 
-/* Cycles the lanes issue MACs in that layer (one weight row per cycle). */
+/* Cycles the lanes issue weight rows in a layer: ceil(N / LANES) * K. */
 uint64_t sk_timing_layer_issue_cycles(uint32_t lanes, uint32_t k, uint32_t n);
 
-/* Fixed cycles of a run besides its layers (start and end handshakes). */
-uint64_t sk_timing_run_overhead(void);
+/* The one cycle of a run that reports its end (state DONE). */
+uint64_t sk_timing_done_cycles(void);
 
 #endif
