@@ -75,11 +75,11 @@ def parse_args(argv=None):
     return args
 
 
-STARTED = time.time()
+_run_started = time.time()
 
 
 def stage(text):
-    print(f"[shiftkit.train {time.time() - STARTED:6.1f}s] {text}", flush=True)
+    print(f"[shiftkit.train {time.time() - _run_started:6.1f}s] {text}", flush=True)
 
 
 def float_mlp(inputs, hidden, classes):
@@ -183,8 +183,9 @@ def stock_float_scale_qconfig(per_channel):
 
 
 def main(argv=None):
+    global _run_started
     args = parse_args(argv)
-    start = time.time()
+    start = _run_started = time.time()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
