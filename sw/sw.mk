@@ -19,6 +19,7 @@ LIBSHIFTKIT_DRV_A := $(LIB)/libshiftkit_drv.a
 LIBSHIFTKIT_DEV_A := $(LIB)/libshiftkit_dev.a
 SHIFTKIT_DEVICE := $(BIN)/shiftkit-device
 SK_RUN_ONE := $(BIN)/sk-run-one
+SK_PERF_NETS := $(BIN)/sk-perf-nets
 
 # Cases for driver-in-the-loop: sized to fit the device model's default memories.
 SW_CHECK_COUNT ?= 200
@@ -107,3 +108,22 @@ test-drv-check: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE)
 
 # keep test objects between runs (they are intermediate files of the pattern rules)
 .PRECIOUS: $(OBJ)/sw/tests/%.o $(OBJ)/sw-san/sw/tests/%.o
+
+# perf-model: the device model's cycle estimate against the RTL's own PERF_CYCLES, both
+# read through the unchanged driver, on fixed networks (sk-perf-nets: the RTL benchmark
+# layers and schedule corner cases) and gen cases. PERF_RTL_BACKEND picks the RTL
+# runner: rtl (tb/verilator's shiftkit-rtl) or sc-rtl (tb/systemc's Verilated RTL).
+PERF_RTL_BACKEND ?= rtl
+PERF_GEN_COUNT ?= 40
+
+$(SK_PERF_NETS): $(OBJ)/sw/perf/sk_perf_nets.o $(LIBSHIFTKIT_A)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(LIBSHIFTKIT_A) -lm
+
+perf-model: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE) $(SK_PERF_NETS) $(BIN)/shiftkit-$(PERF_RTL_BACKEND)
+	@rm -rf $(BUILD)/perf-model && mkdir -p $(BUILD)/perf-model $(REPORTS)
+	$(SK_PERF_NETS) $(BUILD)/perf-model/nets
+	$(SHIFTKIT_CLI) gen --seed $(SW_CHECK_SEED) --count $(PERF_GEN_COUNT) $(SW_GEN_LIMITS) \
+	  -o $(BUILD)/perf-model/gen
+	$(PYTHON) sw/perf/perf_model.py --shiftkit $(SHIFTKIT_CLI) --rtl-backend $(PERF_RTL_BACKEND) \
+	  --out $(REPORTS)/perf_model.json $(BUILD)/perf-model/nets $(BUILD)/perf-model/gen

@@ -70,7 +70,7 @@ static sk_status device_run(void *ctx, const sk_model *model, const char *model_
         st = sk_drv_run(drv, input->data, batch, output->data, &perf, err);
     if (st == SK_DRV_OK) {
         fprintf(stderr, "device: %s: %llu words written for a %llu-word model; %zu samples, "
-                "%llu cycles, %llu MACs, %llu stall cycles\n", model_path,
+                "%llu busy cycles, %llu MACs, %llu stall cycles\n", model_path,
                 (unsigned long long)load.words_written, (unsigned long long)load.model_words,
                 batch, (unsigned long long)perf.busy_cycles, (unsigned long long)perf.macs,
                 (unsigned long long)perf.stall_cycles);

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""perf_model.py — the device model's cycle estimate against the RTL's own counter.
+
+Runs every network (directories holding model.skm and input.npy) through the
+unchanged driver on two backends of the shiftkit CLI — `device` (the C device model)
+and an RTL backend (shiftkit-rtl, or shiftkit-sc-rtl: the Verilated RTL) — and reads
+the summed PERF_CYCLES each one reports ("N busy cycles" on stderr). Both outputs are
+also compared with the golden model. Writes build/reports/perf_model.json:
+
+  {"rtl_backend": ..., "worst_rel_error": max |model - rtl| / rtl,
+   "networks": [{"name", "layers": [[k, n], ...], "samples", "rtl_cycles",
+                 "model_cycles", "rel_error", "model_words", "words_written"}, ...]}
+
+Standard library only. Exit status 1 if a backend fails or an output differs.
+"""
+import argparse
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+
+CYCLES_RE = re.compile(r"(\d+) busy cycles")
+WORDS_RE = re.compile(r"(\d+) words written for a (\d+)-word model")
+
+
+def layers_of(skm_path):
+    """[[k, n], ...] from a .skm file (docs/model-format.md)."""
+    with open(skm_path, "rb") as f:
+        data = f.read()
+    payload = data[24:]
+    num_layers = struct.unpack_from("<I", payload, 0)[0]
+    off, layers = 8, []
+    for _ in range(num_layers):
+        k, n = struct.unpack_from("<II", payload, off)
+        per_channel = payload[off + 12] & 4
+        e = n if per_channel else 1
+        off += 16 + e + (-e) % 4 + 4 * n + n * k + (-(n * k)) % 4
+        layers.append([k, n])
+    return layers
+
+
+def run(shiftkit, backend, model, inp, out):
+    cmd = [shiftkit, "run", model, inp, "-o", out, "--backend", backend]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(cmd), p.returncode, p.stderr.strip()))
+    return p.stderr
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shiftkit", required=True)
+    ap.add_argument("--rtl-backend", required=True, help="rtl or sc-rtl")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("dirs", nargs="+", help="network directories, or parents of them")
+    args = ap.parse_args()
+
+    nets = []
+    for d in args.dirs:
+        if os.path.isfile(os.path.join(d, "model.skm")):
+            nets.append(d)
+        else:
+            nets += sorted(os.path.join(d, s) for s in os.listdir(d)
+                           if os.path.isfile(os.path.join(d, s, "model.skm")))
+    results, failures = [], 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for net in nets:
+            model, inp = os.path.join(net, "model.skm"), os.path.join(net, "input.npy")
+            outs = {b: os.path.join(tmp, b + ".npy") for b in ("golden", "device", "rtl")}
+            name = os.path.relpath(net)
+            try:
+                run(args.shiftkit, "golden", model, inp, outs["golden"])
+                dev_err = run(args.shiftkit, "device", model, inp, outs["device"])
+                rtl_err = run(args.shiftkit, args.rtl_backend, model, inp, outs["rtl"])
+            except RuntimeError as e:
+                print("perf-model: %s: %s" % (name, e), file=sys.stderr)
+                failures += 1
+                continue
+            golden = open(outs["golden"], "rb").read()
+            for b in ("device", "rtl"):
+                if open(outs[b], "rb").read() != golden:
+                    print("perf-model: %s: %s outputs differ from golden" % (name, b),
+                          file=sys.stderr)
+                    failures += 1
+            model_cycles = sum(int(c) for c in CYCLES_RE.findall(dev_err))
+            rtl_cycles = sum(int(c) for c in CYCLES_RE.findall(rtl_err))
+            words = WORDS_RE.search(dev_err)
+            rel = abs(model_cycles - rtl_cycles) / rtl_cycles if rtl_cycles else None
+            samples = re.search(r"(\d+) samples", dev_err)
+            results.append({
+                "name": name, "layers": layers_of(model),
+                "samples": int(samples.group(1)) if samples else None,
+                "rtl_cycles": rtl_cycles, "model_cycles": model_cycles, "rel_error": rel,
+                "words_written": int(words.group(1)) if words else None,
+                "model_words": int(words.group(2)) if words else None,
+            })
+            print("%-40s rtl %8d  model %8d  rel %s" % (
+                name, rtl_cycles, model_cycles, "%.4f" % rel if rel is not None else "n/a"))
+    errors = [r["rel_error"] for r in results if r["rel_error"] is not None]
+    report = {
+        "generator": "sw/perf/perf_model.py",
+        "rtl_backend": args.rtl_backend,
+        "target": "|model_cycles - rtl_cycles| / rtl_cycles <= 0.05 on every network",
+        "worst_rel_error": max(errors) if errors else None,
+        "networks_within_5pct": sum(1 for e in errors if e <= 0.05),
+        "networks": results,
+        "failures": failures,
+    }
+    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(report, f, indent=1)
+    print("perf-model: %d networks, worst_rel_error %s, %d failures -> %s" % (
+        len(results), report["worst_rel_error"], failures, args.out))
+    return 1 if failures or not results else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
