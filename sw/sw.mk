@@ -105,6 +105,10 @@ test-drv-check: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE)
 	sw/tests/drv_check.sh $(SHIFTKIT_CLI) $(BUILD)/drv-check/irq "device (irq)"
 	$(SHIFTKIT_CLI) gen --seed $(SW_CHECK_SEED) --count 20 $(SW_GEN_LIMITS) -o $(BUILD)/drv-check/poll
 	SHIFTKIT_DEVICE_WAIT=poll sw/tests/drv_check.sh $(SHIFTKIT_CLI) $(BUILD)/drv-check/poll "device (poll)"
+	@# trained models, when `make qat-bench` has exported them (model.skm + vectors/)
+	@set -e; for v in $(wildcard $(BUILD)/qat-bench/*/vectors/expected.npy); do \
+	  d=$$(dirname $$(dirname $$v)); echo "trained model $$d:"; \
+	  $(SHIFTKIT_CLI) check $$d/model.skm $$d/vectors/input.npy $$v --backend device; done
 
 # keep test objects between runs (they are intermediate files of the pattern rules)
 .PRECIOUS: $(OBJ)/sw/tests/%.o $(OBJ)/sw-san/sw/tests/%.o
