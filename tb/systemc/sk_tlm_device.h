@@ -1,0 +1,55 @@
+/* sk_tlm_device.h — the shiftkit accelerator as a loosely-timed TLM-2.0 target over the
+ * register-level C device model (cmodel/device/sk_device.h).
+ *
+ * One simple_target_socket answers the whole AXI4-Lite address space of
+ * docs/regmap.md (registers at 0x000, memory windows at their bus offsets; the socket
+ * sees offsets relative to the device base, as a router delivers them). Every access
+ * is one 32-bit word; the response is TLM_OK_RESPONSE for OKAY and
+ * TLM_GENERIC_ERROR_RESPONSE for SLVERR. irq_o follows the device model's interrupt
+ * (STATUS.DONE & IRQ_ENABLE.DONE) and is meant for an sc_signal<bool>.
+ *
+ * Time: the device model counts clock cycles (bus_cycles per access, the RTL
+ * schedule's estimate per run). The target keeps that count in step with SystemC
+ * time at `clock_period` per cycle: an access is annotated with the cycles the model
+ * spent on it, and irq_o rises at the cycle the model's run ends. DMI is not offered. */
+#ifndef SHIFTKIT_SK_TLM_DEVICE_H
+#define SHIFTKIT_SK_TLM_DEVICE_H
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "sk_device.h"
+
+class sk_tlm_device : public sc_core::sc_module {
+public:
+    tlm_utils::simple_target_socket<sk_tlm_device> socket;
+    sc_core::sc_out<bool> irq_o;
+
+    /* cfg: build parameters as rtl/sk_axil_top.v's (NULL = the default build);
+     * its clock_mhz is derived from clock_period. Throws std::runtime_error with the
+     * device model's message for an illegal config. */
+    sk_tlm_device(sc_core::sc_module_name name, sc_core::sc_time clock_period,
+                  const sk_device_config *cfg = nullptr);
+    ~sk_tlm_device() override;
+
+    /* Cycles the device model has counted (bus accesses and runs). */
+    uint64_t cycles() const { return sk_device_now(m_dev); }
+    sc_core::sc_time clock_period() const { return m_period; }
+
+private:
+    void b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay);
+    void update_irq();                       /* the one writer of irq_o */
+    void sync_to(const sc_core::sc_time &t); /* advance the model to time t */
+    sc_core::sc_time time_of(uint64_t cycle) const
+    {
+        return sc_core::sc_time::from_value(m_period.value() * cycle);
+    }
+
+    sk_device *m_dev = nullptr;
+    sc_core::sc_time m_period;
+    sc_core::sc_event m_access_event; /* an access may have changed the interrupt */
+    sc_core::sc_event m_done_event;   /* the run in progress ends */
+};
+
+#endif
