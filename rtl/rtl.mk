@@ -22,19 +22,12 @@ RTL_INCS := rtl/sk_regs.vh rtl/sk_core_if.vh
 RTL_LINT_LANES ?= 1 3 8 12 64
 
 TEST_TARGETS += lint
-HELP_LINES += "  lint         verilator --lint-only -Wall on the RTL (LANES 1, 3, 8, 12, 64)" \
-              "  synth-check  yosys read + generic synth of sk_axil_top (small memories)"
+HELP_LINES += "  lint         verilator --lint-only -Wall on the RTL (LANES 1, 3, 8, 12, 64)"
 
-.PHONY: lint synth-check
+.PHONY: lint
 lint: $(RTL_SRCS) $(RTL_INCS) rtl/lint.vlt
 	@set -e; for lanes in $(RTL_LINT_LANES); do \
 	  echo "verilator --lint-only -Wall -GLanes=$$lanes sk_axil_top"; \
 	  verilator --lint-only -Wall -Irtl -GLanes=$$lanes --top-module sk_axil_top rtl/lint.vlt $(RTL_SRCS); \
 	done
 	@echo "lint: clean"
-
-synth-check: $(RTL_SRCS) $(RTL_INCS)
-	@mkdir -p $(REPORTS)
-	nice yosys -q -l $(REPORTS)/synth-check.log -p 'read_verilog -sv -Irtl $(RTL_SRCS); \
-	  chparam -set WeightRows 256 -set BiasDepth 64 -set ShiftDepth 64 -set ActBytes 256 sk_axil_top; \
-	  synth -top sk_axil_top; stat'

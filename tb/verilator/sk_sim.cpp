@@ -1,0 +1,245 @@
+// sk_sim.cpp — clocking, tracing and the AXI4-Lite bus model of SkSim (sk_sim.h).
+#include "sk_sim.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "Vsk_axil_top.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+
+namespace {
+constexpr uint8_t kRespOkay = 0;
+}
+
+SkSim::SkSim(const SkSimOptions &opt)
+    : ctx_(new VerilatedContext), rng_(opt.stall_seed), stall_percent_(opt.stall_percent),
+      clock_mhz_(opt.clock_mhz)
+{
+    ctx_->threads(1);
+    if (!opt.trace_path.empty())
+        ctx_->traceEverOn(true);
+    top_.reset(new Vsk_axil_top{ctx_.get(), "top"});
+    if (!opt.trace_path.empty()) {
+        trace_.reset(new VerilatedFstC);
+        top_->trace(trace_.get(), 99);
+        trace_->open(opt.trace_path.c_str());
+        std::fprintf(stderr, "sk_sim: tracing to %s\n", opt.trace_path.c_str());
+    }
+    top_->clk_i = 0;
+    top_->rst_ni = 0;
+    top_->s_axil_awvalid = 0;
+    top_->s_axil_wvalid = 0;
+    top_->s_axil_bready = 0;
+    top_->s_axil_arvalid = 0;
+    top_->s_axil_rready = 0;
+    top_->s_axil_awprot = 0;
+    top_->s_axil_arprot = 0;
+    top_->eval();
+    for (int i = 0; i < 4; i++)
+        cycle();
+    top_->rst_ni = 1;
+    top_->eval();
+    cycle();
+}
+
+SkSim::~SkSim() { final(); }
+
+void SkSim::final()
+{
+    if (finished_)
+        return;
+    finished_ = true;
+    top_->final();
+    if (trace_)
+        trace_->close();
+}
+
+void SkSim::reseed(uint64_t stall_seed) { rng_.seed(stall_seed); }
+
+// One clock period: rising edge (the DUT samples), then falling edge, after which
+// the bus model may change inputs. One trace sample per edge.
+void SkSim::cycle()
+{
+    top_->clk_i = 1;
+    top_->eval();
+    ctx_->timeInc(5);
+    if (trace_)
+        trace_->dump(ctx_->time());
+    top_->clk_i = 0;
+    top_->eval();
+    ctx_->timeInc(5);
+    if (trace_)
+        trace_->dump(ctx_->time());
+    cycles_++;
+}
+
+bool SkSim::stall() { return (rng_() % 100) < stall_percent_; }
+
+unsigned SkSim::stall_delay()
+{
+    unsigned d = 0;
+    while (d < 8 && stall())
+        d++;
+    return d;
+}
+
+int SkSim::write32(uint32_t offset, uint32_t value)
+{
+    unsigned aw_delay = stall_delay(), w_delay = stall_delay();
+    bool aw_done = false, w_done = false;
+    uint64_t start = cycles_;
+    while (!aw_done || !w_done) {
+        if (cycles_ - start > kBusTimeoutCycles) {
+            std::fprintf(stderr, "sk_sim: AXI write 0x%06x: no AWREADY/WREADY in %llu cycles\n",
+                         offset, (unsigned long long)kBusTimeoutCycles);
+            top_->s_axil_awvalid = top_->s_axil_wvalid = 0;
+            return -1;
+        }
+        top_->s_axil_awaddr = offset;
+        top_->s_axil_awvalid = !aw_done && aw_delay == 0;
+        top_->s_axil_wdata = value;
+        top_->s_axil_wstrb = 0xF;
+        top_->s_axil_wvalid = !w_done && w_delay == 0;
+        top_->eval();
+        bool aw_hs = top_->s_axil_awvalid && top_->s_axil_awready;
+        bool w_hs = top_->s_axil_wvalid && top_->s_axil_wready;
+        cycle();
+        aw_done |= aw_hs;
+        w_done |= w_hs;
+        if (aw_delay) aw_delay--;
+        if (w_delay) w_delay--;
+    }
+    top_->s_axil_awvalid = 0;
+    top_->s_axil_wvalid = 0;
+    start = cycles_;
+    for (;;) {
+        if (cycles_ - start > kBusTimeoutCycles) {
+            std::fprintf(stderr, "sk_sim: AXI write 0x%06x: no BVALID in %llu cycles\n", offset,
+                         (unsigned long long)kBusTimeoutCycles);
+            top_->s_axil_bready = 0;
+            return -1;
+        }
+        top_->s_axil_bready = !stall();
+        top_->eval();
+        bool hs = top_->s_axil_bvalid && top_->s_axil_bready;
+        uint8_t resp = top_->s_axil_bresp;
+        cycle();
+        if (hs) {
+            top_->s_axil_bready = 0;
+            return resp == kRespOkay ? 0 : -1;
+        }
+    }
+}
+
+int SkSim::read32(uint32_t offset, uint32_t *value)
+{
+    unsigned ar_delay = stall_delay();
+    uint64_t start = cycles_;
+    for (bool done = false; !done;) {
+        if (cycles_ - start > kBusTimeoutCycles) {
+            std::fprintf(stderr, "sk_sim: AXI read 0x%06x: no ARREADY in %llu cycles\n", offset,
+                         (unsigned long long)kBusTimeoutCycles);
+            top_->s_axil_arvalid = 0;
+            return -1;
+        }
+        top_->s_axil_araddr = offset;
+        top_->s_axil_arvalid = ar_delay == 0;
+        top_->eval();
+        done = top_->s_axil_arvalid && top_->s_axil_arready;
+        cycle();
+        if (ar_delay) ar_delay--;
+    }
+    top_->s_axil_arvalid = 0;
+    start = cycles_;
+    for (;;) {
+        if (cycles_ - start > kBusTimeoutCycles) {
+            std::fprintf(stderr, "sk_sim: AXI read 0x%06x: no RVALID in %llu cycles\n", offset,
+                         (unsigned long long)kBusTimeoutCycles);
+            top_->s_axil_rready = 0;
+            return -1;
+        }
+        top_->s_axil_rready = !stall();
+        top_->eval();
+        bool hs = top_->s_axil_rvalid && top_->s_axil_rready;
+        uint32_t data = top_->s_axil_rdata;
+        uint8_t resp = top_->s_axil_rresp;
+        cycle();
+        if (hs) {
+            top_->s_axil_rready = 0;
+            *value = data;
+            return resp == kRespOkay ? 0 : -1;
+        }
+    }
+}
+
+sk_hal_wait_result SkSim::wait_irq(uint32_t timeout_us)
+{
+    uint64_t limit = (uint64_t)timeout_us * clock_mhz_;
+    for (uint64_t i = 0; i <= limit; i++) {
+        top_->eval();
+        if (top_->irq_o)
+            return SK_HAL_IRQ;
+        cycle();
+    }
+    return SK_HAL_TIMEOUT;
+}
+
+namespace {
+int hal_read32(void *ctx, uint32_t offset, uint32_t *value)
+{
+    return static_cast<SkSim *>(ctx)->read32(offset, value);
+}
+int hal_write32(void *ctx, uint32_t offset, uint32_t value)
+{
+    return static_cast<SkSim *>(ctx)->write32(offset, value);
+}
+sk_hal_wait_result hal_wait_irq(void *ctx, uint32_t timeout_us)
+{
+    return static_cast<SkSim *>(ctx)->wait_irq(timeout_us);
+}
+}  // namespace
+
+sk_hal SkSim::hal()
+{
+    sk_hal h;
+    h.ctx = this;
+    h.read32 = hal_read32;
+    h.write32 = hal_write32;
+    h.wait_irq = hal_wait_irq;
+    return h;
+}
+
+bool sk_sim_parse_plusargs(int *argc, char **argv, SkSimOptions *opt)
+{
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *a = argv[i];
+        char *end = nullptr;
+        if (!std::strcmp(a, "+trace")) {
+            opt->trace_path = "sk_sim.fst";
+        } else if (!std::strncmp(a, "+trace=", 7) && a[7]) {
+            opt->trace_path = a + 7;
+        } else if (!std::strncmp(a, "+stall_seed=", 12)) {
+            opt->stall_seed = std::strtoull(a + 12, &end, 0);
+            if (!a[12] || *end) {
+                std::fprintf(stderr, "sk_sim: bad %s (want +stall_seed=N)\n", a);
+                return false;
+            }
+        } else if (!std::strncmp(a, "+stall_percent=", 15)) {
+            unsigned long p = std::strtoul(a + 15, &end, 0);
+            if (!a[15] || *end || p > 95) {
+                std::fprintf(stderr, "sk_sim: bad %s (want +stall_percent=0..95)\n", a);
+                return false;
+            }
+            opt->stall_percent = (unsigned)p;
+        } else {
+            argv[out++] = argv[i];
+            continue;
+        }
+    }
+    *argc = out;
+    argv[out] = nullptr;
+    return true;
+}
