@@ -111,7 +111,8 @@ test-drv-check: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE)
 	  $(SHIFTKIT_CLI) check $$d/model.skm $$d/vectors/input.npy $$v --backend device; done
 
 # keep test objects between runs (they are intermediate files of the pattern rules)
-.PRECIOUS: $(OBJ)/sw/tests/%.o $(OBJ)/sw-san/sw/tests/%.o
+.SECONDARY: $(SW_TEST_SUPPORT) $(patsubst sw/tests/%.c,$(OBJ)/sw/tests/%.o,$(wildcard sw/tests/test_*.c)) \
+            $(patsubst sw/tests/%.c,$(OBJ)/sw-san/sw/tests/%.o,$(wildcard sw/tests/test_*.c))
 
 # perf-model: the device model's cycle estimate against the RTL's own PERF_CYCLES, both
 # read through the unchanged driver, on fixed networks (sk-perf-nets: the RTL benchmark

@@ -39,6 +39,11 @@ static void expect_too_large(sk_model *m, const char *needle)
     sk_drv *drv = test_open(&hal, NULL);
     sk_rec_hal_clear(&rec);
     sk_error err = {{0}};
+    sk_drv_load_report need;
+    assert_int_equal(sk_drv_check_fit(drv, m, &need, &err), SK_DRV_ERR_MODEL_TOO_LARGE);
+    assert_msg_has(&err, needle);
+    assert_int_equal(rec.count, 0); /* the fit check touches no register */
+    memset(&err, 0, sizeof err);
     assert_int_equal(sk_drv_load_model(drv, m, NULL, &err), SK_DRV_ERR_MODEL_TOO_LARGE);
     assert_msg_has(&err, needle);
     sk_rec_access none[1];
