@@ -118,8 +118,12 @@ test-drv-check: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE)
 # read through the unchanged driver, on fixed networks (sk-perf-nets: the RTL benchmark
 # layers and schedule corner cases) and gen cases. PERF_RTL_BACKEND picks the RTL
 # runner: rtl (tb/verilator's shiftkit-rtl) or sc-rtl (tb/systemc's Verilated RTL).
+# The gen cases are the RTL regression's (tb/verilator/verilator.mk: REGRESS_SEED,
+# REGRESS_LIMITS), the first PERF_GEN_COUNT of them.
 PERF_RTL_BACKEND ?= rtl
-PERF_GEN_COUNT ?= 40
+PERF_GEN_COUNT ?= 100
+PERF_GEN_SEED ?= $(or $(REGRESS_SEED),$(SW_CHECK_SEED))
+PERF_GEN_LIMITS ?= $(or $(REGRESS_LIMITS),$(SW_GEN_LIMITS))
 
 $(SK_PERF_NETS): $(OBJ)/sw/perf/sk_perf_nets.o $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)
@@ -128,7 +132,7 @@ $(SK_PERF_NETS): $(OBJ)/sw/perf/sk_perf_nets.o $(LIBSHIFTKIT_A)
 perf-model: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE) $(SK_PERF_NETS) $(BIN)/shiftkit-$(PERF_RTL_BACKEND)
 	@rm -rf $(BUILD)/perf-model && mkdir -p $(BUILD)/perf-model $(REPORTS)
 	$(SK_PERF_NETS) $(BUILD)/perf-model/nets
-	$(SHIFTKIT_CLI) gen --seed $(SW_CHECK_SEED) --count $(PERF_GEN_COUNT) $(SW_GEN_LIMITS) \
+	$(SHIFTKIT_CLI) gen --seed $(PERF_GEN_SEED) --count $(PERF_GEN_COUNT) $(PERF_GEN_LIMITS) \
 	  -o $(BUILD)/perf-model/gen
 	$(PYTHON) sw/perf/perf_model.py --shiftkit $(SHIFTKIT_CLI) --rtl-backend $(PERF_RTL_BACKEND) \
 	  --out $(REPORTS)/perf_model.json $(BUILD)/perf-model/nets $(BUILD)/perf-model/gen

@@ -70,7 +70,8 @@ def main():
         for net in nets:
             model, inp = os.path.join(net, "model.skm"), os.path.join(net, "input.npy")
             outs = {b: os.path.join(tmp, b + ".npy") for b in ("golden", "device", "rtl")}
-            name = os.path.relpath(net)
+            name = os.path.join(os.path.basename(os.path.dirname(os.path.abspath(net))),
+                                os.path.basename(net))
             try:
                 run(args.shiftkit, "golden", model, inp, outs["golden"])
                 dev_err = run(args.shiftkit, "device", model, inp, outs["device"])
