@@ -53,8 +53,12 @@ def golden_mismatches(model, inputs):
     x = integer_inputs(model, inputs)
     expected = net.forward(x)
     got = golden.infer(net, x)
-    bad = (got != expected).any(dim=1).nonzero().reshape(-1)
-    return bad, got, expected
+    return differing_samples(got, expected), got, expected
+
+
+def differing_samples(got, expected):
+    """Indices of the samples (rows) whose outputs differ anywhere."""
+    return (got != expected).any(dim=1).nonzero().reshape(-1)
 
 
 def export_vectors(model, inputs, directory, verify=True):
@@ -67,7 +71,7 @@ def export_vectors(model, inputs, directory, verify=True):
     expected = net.forward(x, trace)
     if verify:
         got = golden.infer(net, x)
-        bad = (got != expected).any(dim=1).nonzero().reshape(-1)
+        bad = differing_samples(got, expected)
         if len(bad):
             s = int(bad[0])
             raise GoldenMismatch(f"{len(bad)} of {len(x)} samples differ from the golden model; first sample {s}: "

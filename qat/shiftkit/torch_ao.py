@@ -65,7 +65,18 @@ class PotActivationObserver(MovingAverageMinMaxObserver):
         return _pot_scale(max_abs, q_max).reshape(1), torch.tensor([zero_point], dtype=torch.int32)
 
 
-class PotWeightObserver(MinMaxObserver):
+class _PotWeightQParams:
+    """calculate_qparams shared by the weight observers: 2^ceil(log2(max|w| / q_max))
+    per tensor or per channel, zero point 0."""
+
+    @torch.jit.export
+    def calculate_qparams(self):
+        max_abs = torch.maximum(-self.min_val, self.max_val)
+        scales = _pot_scale(max_abs, weight_max(self.bits)).reshape(-1)
+        return scales, torch.zeros(scales.shape, dtype=torch.int64)
+
+
+class PotWeightObserver(_PotWeightQParams, MinMaxObserver):
     """Per-tensor power-of-two weight observer: qint8, narrow range, zero point 0."""
 
     def __init__(self, bits=8, **kwargs):
@@ -74,13 +85,8 @@ class PotWeightObserver(MinMaxObserver):
         super().__init__(**kwargs)
         self.bits = bits
 
-    @torch.jit.export
-    def calculate_qparams(self):
-        max_abs = torch.maximum(-self.min_val, self.max_val)
-        return _pot_scale(max_abs, weight_max(self.bits)).reshape(1), torch.zeros(1, dtype=torch.int64)
 
-
-class PotPerChannelWeightObserver(PerChannelMinMaxObserver):
+class PotPerChannelWeightObserver(_PotWeightQParams, PerChannelMinMaxObserver):
     """Per-output-channel power-of-two weight observer: qint8, narrow, zero point 0."""
 
     def __init__(self, bits=8, **kwargs):
@@ -88,12 +94,6 @@ class PotPerChannelWeightObserver(PerChannelMinMaxObserver):
                       quant_min=-weight_max(bits), quant_max=weight_max(bits))
         super().__init__(**kwargs)
         self.bits = bits
-
-    @torch.jit.export
-    def calculate_qparams(self):
-        max_abs = torch.maximum(-self.min_val, self.max_val)
-        scales = _pot_scale(max_abs, weight_max(self.bits))
-        return scales, torch.zeros(scales.shape, dtype=torch.int64)
 
 
 def get_pot_qat_qconfig(per_channel=True, weight_bits=8, act_bits=8):

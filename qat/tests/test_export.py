@@ -57,3 +57,19 @@ def test_unsigned_inputs_are_uint8(tmp_path):
     d = export_vectors(net, x, tmp_path)
     inputs = np.load(d / "input.npy")
     assert inputs.dtype == np.uint8 and inputs.max() <= 15
+
+
+def test_a_pytorch_side_rounding_bug_is_caught(tmp_path, monkeypatch):
+    """export_vectors' golden check fires: simulate a trainer bug that floors where the
+    model says half_up, and the golden model's integers expose it."""
+    import pytest
+
+    from shiftkit import arith, intmodel
+    from shiftkit.exporter import GoldenMismatch
+
+    net, x = random_net(6, 8, 8, False, "half_up", False)
+    buggy = lambda acc, shift, mode, *rest: arith.requantize(acc, shift, "floor", *rest)  # noqa: E731
+    monkeypatch.setattr(intmodel, "requantize", buggy)
+    with pytest.raises(GoldenMismatch, match="samples differ from the golden model; first sample"):
+        export_vectors(net, x, tmp_path)
+    assert not (tmp_path / "expected.npy").exists()
