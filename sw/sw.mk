@@ -21,10 +21,12 @@ SHIFTKIT_DEVICE := $(BIN)/shiftkit-device
 SK_RUN_ONE := $(BIN)/sk-run-one
 SK_PERF_NETS := $(BIN)/sk-perf-nets
 
-# Cases for driver-in-the-loop: sized to fit the device model's default memories.
+# Cases for driver-in-the-loop: the RTL regression's networks (tb/verilator/verilator.mk
+# REGRESS_SEED, REGRESS_LIMITS, sized to the default build's memories), so device and
+# rtl backends check the same 200; the fallbacks apply when that fragment is absent.
 SW_CHECK_COUNT ?= 200
-SW_CHECK_SEED ?= 1
-SW_GEN_LIMITS ?= --max-layers 4 --max-dim 64 --max-batch 4
+SW_CHECK_SEED ?= $(or $(REGRESS_SEED),1)
+SW_GEN_LIMITS ?= $(or $(REGRESS_LIMITS),--max-layers 6 --max-dim 96 --max-batch 3)
 
 ALL_TARGETS += $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) $(SHIFTKIT_DEVICE) $(SK_RUN_ONE)
 TEST_TARGETS += test-drv test-drv-asan test-drv-check
@@ -122,8 +124,8 @@ test-drv-check: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE)
 # REGRESS_LIMITS), the first PERF_GEN_COUNT of them.
 PERF_RTL_BACKEND ?= rtl
 PERF_GEN_COUNT ?= 100
-PERF_GEN_SEED ?= $(or $(REGRESS_SEED),$(SW_CHECK_SEED))
-PERF_GEN_LIMITS ?= $(or $(REGRESS_LIMITS),$(SW_GEN_LIMITS))
+PERF_GEN_SEED ?= $(SW_CHECK_SEED)
+PERF_GEN_LIMITS ?= $(SW_GEN_LIMITS)
 
 $(SK_PERF_NETS): $(OBJ)/sw/perf/sk_perf_nets.o $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)
