@@ -176,7 +176,11 @@ class ShiftNet(nn.Module):
                 raise ValueError(f"layer {i}: only the last layer may be a raw-accumulator head (datapath §7)")
 
     def forward(self, x):
-        x, e = self.input_quant(x.reshape(x.shape[0], -1))
+        x = x.reshape(x.shape[0], -1)
+        if x.shape[1] != self.layers[0].in_features:
+            raise ValueError(f"input has {x.shape[1]} features per sample, the first layer takes "
+                             f"{self.layers[0].in_features}")
+        x, e = self.input_quant(x)
         in_type = (self.input_quant.bits, self.input_quant.signed)
         for layer in self.layers:
             x, e = layer(x, e, in_type)

@@ -171,3 +171,9 @@ def test_training_forward_tracks_the_integer_forward():
     step = 2.0 ** net.integer_model().layers[-1].out_exp
     assert float((y_train - y_eval).abs().max()) <= step * (1 + 1e-6)
     assert math.isclose(float((y_train == y_eval).float().mean()), 1.0, abs_tol=0.02)
+
+
+def test_wrong_input_width_is_a_clear_error():
+    net, x = random_net(2, 8, 8, False, "floor", False)
+    with pytest.raises(ValueError, match="input has 23 features per sample, the first layer takes 24"):
+        net(x[:, :23])
