@@ -4,8 +4,8 @@ vectors as .npy files that `shiftkit check MODEL INPUT.npy EXPECTED.npy` reads.
 Vector layout in the output directory:
   input.npy                 [batch][k0]  uint8/int8, the model's input type
   expected.npy              [batch][n]   uint8/int8/int32, the last layer's output type
-  trace/layer<i>_acc.npy    [batch][n_i] int32 accumulators of layer i
-  trace/layer<i>_out.npy    [batch][n_i] outputs of layer i, in its output dtype
+  trace/layer<ii>_acc.npy   [batch][n_i] int32 accumulators of layer ii (two digits, as `shiftkit run --trace`)
+  trace/layer<ii>_out.npy   [batch][n_i] outputs of layer ii, in its output dtype
 """
 
 from pathlib import Path
@@ -83,7 +83,7 @@ def export_vectors(model, inputs, directory, verify=True):
     np.save(directory / "expected.npy", expected.numpy().astype(out_dtype(last.out_bits, last.out_signed, last.raw_output)))
     for i, (acc, out) in enumerate(trace):
         layer = net.layers[i]
-        np.save(directory / "trace" / f"layer{i}_acc.npy", acc.numpy().astype(np.int32))
-        np.save(directory / "trace" / f"layer{i}_out.npy",
+        np.save(directory / "trace" / f"layer{i:02d}_acc.npy", acc.numpy().astype(np.int32))
+        np.save(directory / "trace" / f"layer{i:02d}_out.npy",
                 out.numpy().astype(out_dtype(layer.out_bits, layer.out_signed, layer.raw_output)))
     return directory

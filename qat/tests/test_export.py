@@ -40,8 +40,8 @@ def test_vectors_and_traces_match_golden(tmp_path, shiftkit_cli):
         assert expected.dtype == out_signed_dtype and expected.shape == (len(x), 5)
         x_int = torch.from_numpy(inputs.astype(np.int64))
         for i, layer in enumerate(model.layers):
-            acc = np.load(d / "trace" / f"layer{i}_acc.npy")
-            out = np.load(d / "trace" / f"layer{i}_out.npy")
+            acc = np.load(d / "trace" / f"layer{i:02d}_acc.npy")
+            out = np.load(d / "trace" / f"layer{i:02d}_out.npy")
             assert acc.dtype == np.int32
             assert out.dtype == (np.int32 if layer.raw_output else np.int8 if layer.out_signed else np.uint8)
             assert np.array_equal(acc, golden.infer(truncated(model, i + 1, True), x_int).numpy())
@@ -73,3 +73,18 @@ def test_a_pytorch_side_rounding_bug_is_caught(tmp_path, monkeypatch):
     with pytest.raises(GoldenMismatch, match="samples differ from the golden model; first sample"):
         export_vectors(net, x, tmp_path)
     assert not (tmp_path / "expected.npy").exists()
+
+
+def test_traces_equal_the_cli_trace(tmp_path, shiftkit_cli):
+    """Same file names, dtypes and integers as `shiftkit run --trace`."""
+    net, x = random_net(8, 5, 7, True, "half_away", True)
+    d = export_vectors(net, x, tmp_path / "py")
+    export(net, tmp_path / "m.skm")
+    subprocess.run([str(shiftkit_cli), "run", str(tmp_path / "m.skm"), str(d / "input.npy"), "-o",
+                    str(tmp_path / "out.npy"), "--trace", str(tmp_path / "c")], check=True, capture_output=True)
+    names = sorted(p.name for p in (d / "trace").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "c").iterdir()) and len(names) == 6
+    for name in names:
+        ours, theirs = np.load(d / "trace" / name), np.load(tmp_path / "c" / name)
+        assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs), name
+    assert np.array_equal(np.load(d / "expected.npy"), np.load(tmp_path / "out.npy"))

@@ -23,7 +23,7 @@ def test_short_digits_run(tmp_path, shiftkit_cli):
     assert report["golden_acc"] == report["pot_qat_acc"]
     assert report["test_samples"] == 450 and report["weight_bits"] == 6 and report["per_channel"] is True
     for name in ("model.skm", "curves.png", "exponents.png", "vectors/input.npy", "vectors/expected.npy",
-                 "vectors/trace/layer0_acc.npy", "torch_ao_model.skm"):
+                 "vectors/trace/layer00_acc.npy", "torch_ao_model.skm"):
         assert (out / name).stat().st_size > 0, name
     model = skm.load(out / "model.skm")
     assert model.layers[-1].raw_output and all(layer.per_channel for layer in model.layers)
