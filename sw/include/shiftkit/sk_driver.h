@@ -29,6 +29,7 @@
 
 #include "shiftkit/sk_hal.h"
 #include "shiftkit/sk_model.h"
+#include "shiftkit/sk_npy.h"
 #include "shiftkit/sk_status.h"
 
 #ifdef __cplusplus
@@ -137,6 +138,28 @@ SK_MUST_CHECK sk_drv_status sk_drv_run(sk_drv *drv, const int32_t *input, size_t
 
 /* Read the counters of the last start. */
 SK_MUST_CHECK sk_drv_status sk_drv_read_perf(sk_drv *drv, sk_drv_perf *perf, sk_error *err);
+
+/* ---- For the shiftkit CLI's backends (shiftkit-device, -rtl, -sc-*, ...), which speak
+ * sk_status and sk_tensor: one mapping and one input-shape rule for all of them. ---- */
+
+/* The nearest sk_status of a driver status (the driver's message says the rest):
+ * BAD_ARG, NOMEM, INPUT -> INPUT_RANGE, BAD_MODEL -> BAD_FIELD, MODEL_TOO_LARGE and
+ * UNSUPPORTED -> BAD_SHAPE, every device-side failure -> SK_ERR_IO. */
+sk_status sk_drv_to_sk_status(sk_drv_status status);
+
+/* Samples in `input` for `model`: a [batch][K0] tensor or a 1-D [K0] single sample;
+ * fails with SK_DRV_ERR_INPUT naming the expected shape. */
+SK_MUST_CHECK sk_drv_status sk_drv_tensor_batch(const sk_model *model, const sk_tensor *input,
+                                                size_t *batch, sk_error *err);
+
+/* Open the device behind `hal`, load `model`, run `input` (sk_drv_tensor_batch) and
+ * allocate `output` as [batch][N_last] with the last layer's dtype
+ * (sk_layer_out_dtype); close the driver. `opt`, `load` and `perf` may be NULL. On
+ * failure `output` is left empty. */
+SK_MUST_CHECK sk_drv_status sk_drv_run_tensor(const sk_hal *hal, const sk_drv_options *opt,
+                                              const sk_model *model, const sk_tensor *input,
+                                              sk_tensor *output, sk_drv_load_report *load,
+                                              sk_drv_perf *perf, sk_error *err);
 
 #ifdef __cplusplus
 }
