@@ -18,8 +18,10 @@ module sk_uart_rx #(
 );
 
   localparam integer CntWidth = $clog2(ClksPerBit + 1);
-  localparam [CntWidth-1:0] FullBit = ClksPerBit - 1;
-  localparam [CntWidth-1:0] HalfBit = ClksPerBit / 2 - 1;
+  localparam integer FullBitInt = ClksPerBit - 1;
+  localparam [CntWidth-1:0] FullBit = FullBitInt[CntWidth-1:0];
+  localparam integer HalfBitInt = ClksPerBit / 2 - 1;
+  localparam [CntWidth-1:0] HalfBit = HalfBitInt[CntWidth-1:0];
 
   localparam [1:0] StIdle  = 2'd0;
   localparam [1:0] StStart = 2'd1;

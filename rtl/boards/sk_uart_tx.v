@@ -17,7 +17,8 @@ module sk_uart_tx #(
 );
 
   localparam integer CntWidth = $clog2(ClksPerBit + 1);
-  localparam [CntWidth-1:0] FullBit = ClksPerBit - 1;
+  localparam integer FullBitInt = ClksPerBit - 1;
+  localparam [CntWidth-1:0] FullBit = FullBitInt[CntWidth-1:0];
 
   reg [CntWidth-1:0] cnt_q;
   reg [3:0]          bits_left_q;  // 0 = idle

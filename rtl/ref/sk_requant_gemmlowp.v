@@ -135,6 +135,9 @@ module sk_requant_gemmlowp (
   assign data_o  = data6_q;
   assign busy_o  = |valid_q;
 
+  // The shift fits 5 bits and the high word is bits 62:31 of the product by construction.
+  wire unused_bits = ^{negsh1[5], quot4[63:32]};
+
 endmodule
 
 `resetall
