@@ -1,5 +1,6 @@
 /* sk_device.c — the device model's bus front end: register file, memory windows,
  * SLVERR rules, CTRL pulses, simulated time and the IRQ line (docs/regmap.md). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,8 +62,11 @@ sk_status sk_device_create(const sk_device_config *cfg, sk_device **out, sk_erro
         return fail_arg(err, "device config: clock_mhz must be >= 1");
 
     sk_device *dev = calloc(1, sizeof *dev);
-    if (!dev)
+    if (!dev) {
+        if (err)
+            snprintf(err->msg, sizeof err->msg, "device model: state");
         return SK_ERR_NOMEM;
+    }
     dev->cfg = *cfg;
     dev->row_bytes = rb;
     dev->weights = calloc((size_t)cfg->weight_rows * rb, 1);
@@ -74,6 +78,8 @@ sk_status sk_device_create(const sk_device_config *cfg, sk_device **out, sk_erro
     if (!dev->weights || !dev->bias || !dev->shift || !dev->act[0] || !dev->act[1] ||
         !dev->desc) {
         sk_device_free(dev);
+        if (err)
+            snprintf(err->msg, sizeof err->msg, "device model: memories of this build");
         return SK_ERR_NOMEM;
     }
     dev->num_layers = 1; /* reset value of NUM_LAYERS */
@@ -158,7 +164,7 @@ static void soft_reset(sk_device *dev)
     dev->perf_cycles = dev->perf_macs = dev->perf_stalls = 0;
 }
 
-/* A window word: returns a pointer-free description of where `offset` lands. */
+/* Which window `offset` lands in, its offset inside it, and whether this build has it. */
 typedef enum window { WIN_NONE, WIN_DESC, WIN_BIAS, WIN_SHIFT, WIN_ACT0, WIN_ACT1, WIN_WEIGHTS } window;
 
 static window find_window(const sk_device *dev, uint32_t offset, uint32_t *rel, bool *in_size)
@@ -190,6 +196,15 @@ static window find_window(const sk_device *dev, uint32_t offset, uint32_t *rel, 
         return map[i].w;
     }
     return WIN_NONE;
+}
+
+/* A window word the host may access now: 0, or -1 for SLVERR (no window, beyond this
+ * build's size, or the sequencer owns the memories while BUSY). */
+static int window_access(const sk_device *dev, uint32_t offset, window *w, uint32_t *rel)
+{
+    bool in_size = false;
+    *w = find_window(dev, offset, rel, &in_size);
+    return *w == WIN_NONE || !in_size || dev->busy ? -1 : 0;
 }
 
 static uint32_t get_bytes(const uint8_t *p)
@@ -278,9 +293,8 @@ int sk_device_read32(sk_device *dev, uint32_t offset, uint32_t *value)
     if (offset < SK_DEV_REG_PAGE)
         return read_register(dev, offset, value);
     uint32_t rel = 0;
-    bool in_size = false;
-    window w = find_window(dev, offset, &rel, &in_size);
-    if (w == WIN_NONE || !in_size || dev->busy)
+    window w = WIN_NONE;
+    if (window_access(dev, offset, &w, &rel) != 0)
         return -1;
     switch (w) {
     case WIN_DESC: *value = dev->desc[rel / 4]; break;
@@ -302,9 +316,8 @@ int sk_device_write32(sk_device *dev, uint32_t offset, uint32_t value)
     if (offset < SK_DEV_REG_PAGE)
         return write_register(dev, offset, value);
     uint32_t rel = 0;
-    bool in_size = false;
-    window w = find_window(dev, offset, &rel, &in_size);
-    if (w == WIN_NONE || !in_size || dev->busy)
+    window w = WIN_NONE;
+    if (window_access(dev, offset, &w, &rel) != 0)
         return -1;
     switch (w) {
     case WIN_DESC: dev->desc[rel / 4] = value; break;
