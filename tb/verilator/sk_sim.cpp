@@ -178,8 +178,7 @@ sk_hal_wait_result SkSim::wait_irq(uint32_t timeout_us)
 {
     uint64_t limit = (uint64_t)timeout_us * clock_mhz_;
     for (uint64_t i = 0; i <= limit; i++) {
-        top_->eval();
-        if (top_->irq_o)
+        if (top_->irq_o)  // a register output: settled since the last edge
             return SK_HAL_IRQ;
         cycle();
     }

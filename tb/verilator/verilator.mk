@@ -86,3 +86,13 @@ regress: $(SHIFTKIT_CLI) $(SK_RTL_REGRESS)
 	  echo "regress: a case fails; recreate it alone with:"; \
 	  echo "  $(SHIFTKIT_CLI) gen --seed $(REGRESS_SEED) --first I --count 1 $(REGRESS_LIMITS) -o DIR"; \
 	  exit 1; }
+
+SK_RTL_BENCH := $(BIN)/sk-rtl-bench
+$(SK_RTL_BENCH): $(OBJ)/tb/sk_rtl_bench.o $(TB_COMMON_OBJS) $(VSK_OBJS) $(LIBSHIFTKIT_DRV_A) \
+                 $(LIBSHIFTKIT_A)
+	@mkdir -p $(dir $@)
+	$(CXX) -o $@ $(filter $(OBJ)/tb/%.o,$^) $(VSK_OBJS) $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_A) $(TB_LDLIBS)
+
+rtl-bench: $(SK_RTL_BENCH)
+	@mkdir -p $(REPORTS)
+	$(SK_RTL_BENCH) -o $(REPORTS)/rtl_perf.json
