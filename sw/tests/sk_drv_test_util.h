@@ -14,6 +14,7 @@
 #include "shiftkit/shiftkit.h"
 #include "shiftkit/sk_driver.h"
 #include "sk_device.h"
+#include "sk_rec_hal.h"
 
 /* A device model of config `cfg` (NULL: the RTL defaults) and its HAL. */
 static inline sk_device *test_device(const sk_device_config *cfg, sk_hal *hal)
@@ -35,6 +36,32 @@ static inline sk_drv *test_open(const sk_hal *hal, const sk_drv_options *opt)
     if (st != SK_DRV_OK)
         fail_msg("sk_drv_open: %s", err.msg);
     return drv;
+}
+
+/* The usual rig: a device model behind the recording HAL, and a driver opened on it. */
+typedef struct test_rig {
+    sk_device *dev;
+    sk_rec_hal rec;  /* logs every access the driver makes to dev */
+    sk_hal hal;      /* the recorder, as handed to the driver */
+    sk_drv *drv;
+} test_rig;
+
+/* Device of `cfg` (NULL: the RTL defaults), driver opened with `opt` (NULL: defaults);
+ * the log holds the open's traffic. */
+static inline void rig_open(test_rig *r, const sk_device_config *cfg, const sk_drv_options *opt)
+{
+    sk_hal dev_hal;
+    r->dev = test_device(cfg, &dev_hal);
+    sk_rec_hal_init(&r->rec, &dev_hal);
+    sk_rec_hal_as_hal(&r->rec, &r->hal);
+    r->drv = test_open(&r->hal, opt);
+}
+
+static inline void rig_close(test_rig *r)
+{
+    sk_drv_close(r->drv);
+    sk_rec_hal_free(&r->rec);
+    sk_device_free(r->dev);
 }
 
 /* The model of test_drv_traffic.c (every value chosen so the register image can be

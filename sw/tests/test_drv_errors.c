@@ -7,7 +7,6 @@
 #include <stdlib.h>
 
 #include "sk_drv_test_util.h"
-#include "sk_rec_hal.h"
 #include "shiftkit/sk_regs.h"
 
 static void assert_msg_has(const sk_error *err, const char *needle)
@@ -31,28 +30,22 @@ static void expect_too_large(sk_model *m, const char *needle)
 {
     sk_device_config cfg;
     small_config(&cfg);
-    sk_hal dev_hal, hal;
-    sk_device *dev = test_device(&cfg, &dev_hal);
-    sk_rec_hal rec;
-    sk_rec_hal_init(&rec, &dev_hal);
-    sk_rec_hal_as_hal(&rec, &hal);
-    sk_drv *drv = test_open(&hal, NULL);
-    sk_rec_hal_clear(&rec);
+    test_rig r;
+    rig_open(&r, &cfg, NULL);
+    sk_rec_hal_clear(&r.rec);
     sk_error err = {{0}};
     sk_drv_load_report need;
-    assert_int_equal(sk_drv_check_fit(drv, m, &need, &err), SK_DRV_ERR_MODEL_TOO_LARGE);
+    assert_int_equal(sk_drv_check_fit(r.drv, m, &need, &err), SK_DRV_ERR_MODEL_TOO_LARGE);
     assert_msg_has(&err, needle);
-    assert_int_equal(rec.count, 0); /* the fit check touches no register */
+    assert_int_equal(r.rec.count, 0); /* the fit check touches no register */
     memset(&err, 0, sizeof err);
-    assert_int_equal(sk_drv_load_model(drv, m, NULL, &err), SK_DRV_ERR_MODEL_TOO_LARGE);
+    assert_int_equal(sk_drv_load_model(r.drv, m, NULL, &err), SK_DRV_ERR_MODEL_TOO_LARGE);
     assert_msg_has(&err, needle);
     sk_rec_access none[1];
-    assert_int_equal(sk_rec_hal_writes(&rec, none, 1), 0); /* nothing written */
+    assert_int_equal(sk_rec_hal_writes(&r.rec, none, 1), 0); /* nothing written */
     int32_t x[1] = {0}, y[1];
-    assert_int_equal(sk_drv_run(drv, x, 1, y, NULL, &err), SK_DRV_ERR_NO_MODEL);
-    sk_drv_close(drv);
-    sk_rec_hal_free(&rec);
-    sk_device_free(dev);
+    assert_int_equal(sk_drv_run(r.drv, x, 1, y, NULL, &err), SK_DRV_ERR_NO_MODEL);
+    rig_close(&r);
 }
 
 static void test_too_large_weights(void **state)
@@ -120,44 +113,40 @@ static void test_too_many_layers(void **state)
 static void test_bad_model(void **state)
 {
     (void)state;
-    sk_hal hal;
-    sk_device *dev = test_device(NULL, &hal);
-    sk_drv *drv = test_open(&hal, NULL);
+    test_rig r;
+    rig_open(&r, NULL, NULL);
     sk_model m;
     test_dense_model(&m, 4, 4);
     m.layers[0].weights[5] = -128; /* outside the narrow 8-bit range */
     sk_error err = {{0}};
-    assert_int_equal(sk_drv_load_model(drv, &m, NULL, &err), SK_DRV_ERR_BAD_MODEL);
+    assert_int_equal(sk_drv_load_model(r.drv, &m, NULL, &err), SK_DRV_ERR_BAD_MODEL);
     assert_msg_has(&err, "invalid model");
     sk_model_free(&m);
-    sk_drv_close(drv);
-    sk_device_free(dev);
+    rig_close(&r);
 }
 
 /* Corrupt what the driver loaded behind its back; the device must end the run with
  * ERROR and the driver report the code and layer. */
 static void expect_device_error(uint32_t offset, uint32_t value, const char *needle)
 {
-    sk_hal hal;
-    sk_device *dev = test_device(NULL, &hal);
-    sk_drv *drv = test_open(&hal, NULL);
+    test_rig r;
+    rig_open(&r, NULL, NULL);
     sk_model m;
     test_hand_model(&m);
     sk_error err = {{0}};
-    assert_int_equal(sk_drv_load_model(drv, &m, NULL, &err), SK_DRV_OK);
-    assert_int_equal(sk_device_write32(dev, offset, value), 0);
+    assert_int_equal(sk_drv_load_model(r.drv, &m, NULL, &err), SK_DRV_OK);
+    assert_int_equal(sk_device_write32(r.dev, offset, value), 0);
     const int32_t x[3] = {1, 2, 3};
     int32_t y[2];
-    assert_int_equal(sk_drv_run(drv, x, 1, y, NULL, &err), SK_DRV_ERR_DEVICE);
+    assert_int_equal(sk_drv_run(r.drv, x, 1, y, NULL, &err), SK_DRV_ERR_DEVICE);
     assert_msg_has(&err, needle);
     /* the driver cleared DONE; ERROR stays for inspection */
     uint32_t status = 0;
-    assert_int_equal(sk_device_read32(dev, SK_REG_STATUS, &status), 0);
+    assert_int_equal(sk_device_read32(r.dev, SK_REG_STATUS, &status), 0);
     assert_int_equal(status & (SK_STATUS_DONE_MASK | SK_STATUS_ERROR_MASK), SK_STATUS_ERROR_MASK);
     /* and the next run goes through once the memory is right again */
     sk_model_free(&m);
-    sk_drv_close(drv);
-    sk_device_free(dev);
+    rig_close(&r);
 }
 
 static void test_device_error_reserved_bit(void **state)
@@ -192,56 +181,52 @@ static void test_device_error_weight_range(void **state)
 static void test_irq_timeout_then_busy(void **state)
 {
     (void)state;
-    sk_hal hal;
-    sk_device *dev = test_device(NULL, &hal);
     sk_drv_options opt;
     sk_drv_default_options(&opt);
     opt.timeout_us = 1;
-    sk_drv *drv = test_open(&hal, &opt);
+    test_rig r;
+    rig_open(&r, NULL, &opt);
     sk_model m;
     test_dense_model(&m, 256, 256);
     sk_error err = {{0}};
-    assert_int_equal(sk_drv_load_model(drv, &m, NULL, &err), SK_DRV_OK);
+    assert_int_equal(sk_drv_load_model(r.drv, &m, NULL, &err), SK_DRV_OK);
     int32_t *x = calloc(256, sizeof *x), *y = calloc(256, sizeof *y);
-    assert_int_equal(sk_drv_run(drv, x, 1, y, NULL, &err), SK_DRV_ERR_TIMEOUT);
+    assert_int_equal(sk_drv_run(r.drv, x, 1, y, NULL, &err), SK_DRV_ERR_TIMEOUT);
     assert_msg_has(&err, "no done interrupt within 1 us");
     /* the run goes on: a new run is refused before it touches the device */
-    assert_int_equal(sk_drv_run(drv, x, 1, y, NULL, &err), SK_DRV_ERR_BUSY);
+    assert_int_equal(sk_drv_run(r.drv, x, 1, y, NULL, &err), SK_DRV_ERR_BUSY);
     assert_msg_has(&err, "STATUS.BUSY is set before START");
     /* so is a load */
-    assert_int_equal(sk_drv_load_model(drv, &m, NULL, &err), SK_DRV_ERR_BUSY);
+    assert_int_equal(sk_drv_load_model(r.drv, &m, NULL, &err), SK_DRV_ERR_BUSY);
     /* soft reset aborts it; the model must be loaded again */
-    assert_int_equal(sk_drv_reset(drv, &err), SK_DRV_OK);
-    assert_int_equal(sk_drv_run(drv, x, 1, y, NULL, &err), SK_DRV_ERR_NO_MODEL);
+    assert_int_equal(sk_drv_reset(r.drv, &err), SK_DRV_OK);
+    assert_int_equal(sk_drv_run(r.drv, x, 1, y, NULL, &err), SK_DRV_ERR_NO_MODEL);
     free(x);
     free(y);
     sk_model_free(&m);
-    sk_drv_close(drv);
-    sk_device_free(dev);
+    rig_close(&r);
 }
 
 static void test_poll_timeout(void **state)
 {
     (void)state;
-    sk_hal hal;
-    sk_device *dev = test_device(NULL, &hal);
     sk_drv_options opt;
     sk_drv_default_options(&opt);
     opt.wait_mode = SK_DRV_WAIT_POLL;
     opt.poll_limit = 3; /* 3 reads of 4 bus cycles each: far less than the run */
-    sk_drv *drv = test_open(&hal, &opt);
+    test_rig r;
+    rig_open(&r, NULL, &opt);
     sk_model m;
     test_dense_model(&m, 256, 256);
     sk_error err = {{0}};
-    assert_int_equal(sk_drv_load_model(drv, &m, NULL, &err), SK_DRV_OK);
+    assert_int_equal(sk_drv_load_model(r.drv, &m, NULL, &err), SK_DRV_OK);
     int32_t *x = calloc(256, sizeof *x), *y = calloc(256, sizeof *y);
-    assert_int_equal(sk_drv_run(drv, x, 1, y, NULL, &err), SK_DRV_ERR_TIMEOUT);
+    assert_int_equal(sk_drv_run(r.drv, x, 1, y, NULL, &err), SK_DRV_ERR_TIMEOUT);
     assert_msg_has(&err, "STATUS.DONE not set after 3 reads");
     free(x);
     free(y);
     sk_model_free(&m);
-    sk_drv_close(drv);
-    sk_device_free(dev);
+    rig_close(&r);
 }
 
 /* START while busy on the device itself: refused, flagged, the run goes on. A second
@@ -249,29 +234,27 @@ static void test_poll_timeout(void **state)
 static void test_start_while_busy(void **state)
 {
     (void)state;
-    sk_hal hal;
-    sk_device *dev = test_device(NULL, &hal);
-    sk_drv *drv = test_open(&hal, NULL);
+    test_rig r;
+    rig_open(&r, NULL, NULL);
     sk_model m;
     test_dense_model(&m, 256, 256);
     sk_error err = {{0}};
-    assert_int_equal(sk_drv_load_model(drv, &m, NULL, &err), SK_DRV_OK);
-    assert_int_equal(sk_device_write32(dev, SK_REG_CTRL, SK_CTRL_START_MASK), 0);
-    assert_int_equal(sk_device_write32(dev, SK_REG_CTRL, SK_CTRL_START_MASK), 0);
+    assert_int_equal(sk_drv_load_model(r.drv, &m, NULL, &err), SK_DRV_OK);
+    assert_int_equal(sk_device_write32(r.dev, SK_REG_CTRL, SK_CTRL_START_MASK), 0);
+    assert_int_equal(sk_device_write32(r.dev, SK_REG_CTRL, SK_CTRL_START_MASK), 0);
     uint32_t status = 0;
-    assert_int_equal(sk_device_read32(dev, SK_REG_STATUS, &status), 0);
+    assert_int_equal(sk_device_read32(r.dev, SK_REG_STATUS, &status), 0);
     assert_int_equal(status & (SK_STATUS_BUSY_MASK | SK_STATUS_START_REFUSED_MASK),
                      SK_STATUS_BUSY_MASK | SK_STATUS_START_REFUSED_MASK);
     int32_t *x = calloc(256, sizeof *x), *y = calloc(256, sizeof *y);
-    assert_int_equal(sk_drv_run(drv, x, 1, y, NULL, &err), SK_DRV_ERR_BUSY);
+    assert_int_equal(sk_drv_run(r.drv, x, 1, y, NULL, &err), SK_DRV_ERR_BUSY);
     /* after the run ends, the driver runs normally */
-    sk_device_advance(dev, sk_device_cycles_to_done(dev));
-    assert_int_equal(sk_drv_run(drv, x, 1, y, NULL, &err), SK_DRV_OK);
+    sk_device_advance(r.dev, sk_device_cycles_to_done(r.dev));
+    assert_int_equal(sk_drv_run(r.drv, x, 1, y, NULL, &err), SK_DRV_OK);
     free(x);
     free(y);
     sk_model_free(&m);
-    sk_drv_close(drv);
-    sk_device_free(dev);
+    rig_close(&r);
 }
 
 static void test_bus_error(void **state)
@@ -364,33 +347,27 @@ static void test_no_device_and_version(void **state)
 static void test_bad_input_and_args(void **state)
 {
     (void)state;
-    sk_hal dev_hal, hal;
-    sk_device *dev = test_device(NULL, &dev_hal);
-    sk_rec_hal rec;
-    sk_rec_hal_init(&rec, &dev_hal);
-    sk_rec_hal_as_hal(&rec, &hal);
-    sk_drv *drv = test_open(&hal, NULL);
+    test_rig r;
+    rig_open(&r, NULL, NULL);
     sk_model m;
     test_hand_model(&m);
     sk_error err = {{0}};
-    assert_int_equal(sk_drv_load_model(drv, &m, NULL, &err), SK_DRV_OK);
-    sk_rec_hal_clear(&rec);
+    assert_int_equal(sk_drv_load_model(r.drv, &m, NULL, &err), SK_DRV_OK);
+    sk_rec_hal_clear(&r.rec);
     int32_t x[6] = {1, 2, 3, 4, -129, 6}, y[4];
-    assert_int_equal(sk_drv_run(drv, x, 2, y, NULL, &err), SK_DRV_ERR_INPUT);
+    assert_int_equal(sk_drv_run(r.drv, x, 2, y, NULL, &err), SK_DRV_ERR_INPUT);
     assert_msg_has(&err, "sample 1 index 1: value -129 outside the model's signed 8-bit "
                          "input range -128..127");
-    assert_int_equal(rec.count, 0); /* checked before any bus access */
-    assert_int_equal(sk_drv_run(drv, x, 0, y, NULL, &err), SK_DRV_ERR_BAD_ARG);
-    assert_int_equal(sk_drv_run(drv, NULL, 1, y, NULL, &err), SK_DRV_ERR_BAD_ARG);
-    assert_int_equal(sk_drv_load_model(drv, NULL, NULL, &err), SK_DRV_ERR_BAD_ARG);
+    assert_int_equal(r.rec.count, 0); /* checked before any bus access */
+    assert_int_equal(sk_drv_run(r.drv, x, 0, y, NULL, &err), SK_DRV_ERR_BAD_ARG);
+    assert_int_equal(sk_drv_run(r.drv, NULL, 1, y, NULL, &err), SK_DRV_ERR_BAD_ARG);
+    assert_int_equal(sk_drv_load_model(r.drv, NULL, NULL, &err), SK_DRV_ERR_BAD_ARG);
     assert_int_equal(sk_drv_open(NULL, NULL, NULL, &err), SK_DRV_ERR_BAD_ARG);
     for (int s = 0; s <= SK_DRV_STATUS_COUNT; s++)
         assert_non_null(sk_drv_strerror((sk_drv_status)s));
     assert_string_equal(sk_drv_strerror(SK_DRV_ERR_TIMEOUT), "device timeout");
     sk_model_free(&m);
-    sk_drv_close(drv);
-    sk_rec_hal_free(&rec);
-    sk_device_free(dev);
+    rig_close(&r);
 }
 
 int main(void)

@@ -5,7 +5,6 @@
  * for the model of test_hand_model, never taken from the driver. The HAL under the
  * recorder is the C device model, so the recorded reads are what a device answers. */
 #include "sk_drv_test_util.h"
-#include "sk_rec_hal.h"
 
 typedef struct expect_write {
     uint32_t offset, value;
@@ -27,12 +26,8 @@ static void assert_writes(const sk_rec_hal *rec, const expect_write *want, size_
 static void test_open_traffic(void **state)
 {
     (void)state;
-    sk_hal dev_hal, hal;
-    sk_device *dev = test_device(NULL, &dev_hal);
-    sk_rec_hal rec;
-    sk_rec_hal_init(&rec, &dev_hal);
-    sk_rec_hal_as_hal(&rec, &hal);
-    sk_drv *drv = test_open(&hal, NULL);
+    test_rig r;
+    rig_open(&r, NULL, NULL);
     const sk_rec_access want[] = {
         {'R', 0x000, 0x534B4143}, {'R', 0x004, 0x00010000}, {'W', 0x008, 0x2},
         {'R', 0x010, 0},          {'R', 0x020, 8},          {'R', 0x024, 16384},
@@ -40,19 +35,17 @@ static void test_open_traffic(void **state)
         {'R', 0x034, 2048},       {'R', 0x038, 64},         {'R', 0x03C, 1},
         {'W', 0x00C, 0x1},
     };
-    assert_int_equal(rec.count, sizeof want / sizeof want[0]);
-    for (size_t i = 0; i < rec.count; i++) {
-        assert_int_equal(rec.log[i].op, want[i].op);
-        assert_int_equal(rec.log[i].offset, want[i].offset);
-        assert_int_equal(rec.log[i].value, want[i].value);
+    assert_int_equal(r.rec.count, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < r.rec.count; i++) {
+        assert_int_equal(r.rec.log[i].op, want[i].op);
+        assert_int_equal(r.rec.log[i].offset, want[i].offset);
+        assert_int_equal(r.rec.log[i].value, want[i].value);
     }
-    const sk_drv_info *info = sk_drv_get_info(drv);
+    const sk_drv_info *info = sk_drv_get_info(r.drv);
     assert_int_equal(info->lanes, 8);
     assert_int_equal(info->weight_rows, 16384);
     assert_int_equal(info->max_batch, 1);
-    sk_drv_close(drv);
-    sk_rec_hal_free(&rec);
-    sk_device_free(dev);
+    rig_close(&r);
 }
 
 /* Load: weights (rows of 8 lanes = 2 words), biases, per-channel shifts, descriptors,
@@ -93,19 +86,15 @@ static const expect_write load_writes[] = {
 static void test_load_traffic(void **state)
 {
     (void)state;
-    sk_hal dev_hal, hal;
-    sk_device *dev = test_device(NULL, &dev_hal);
-    sk_rec_hal rec;
-    sk_rec_hal_init(&rec, &dev_hal);
-    sk_rec_hal_as_hal(&rec, &hal);
-    sk_drv *drv = test_open(&hal, NULL);
+    test_rig r;
+    rig_open(&r, NULL, NULL);
     sk_model m;
     test_hand_model(&m);
-    sk_rec_hal_clear(&rec);
+    sk_rec_hal_clear(&r.rec);
     sk_drv_load_report rep;
     sk_error err = {{0}};
-    assert_int_equal(sk_drv_load_model(drv, &m, &rep, &err), SK_DRV_OK);
-    assert_writes(&rec, load_writes, sizeof load_writes / sizeof load_writes[0]);
+    assert_int_equal(sk_drv_load_model(r.drv, &m, &rep, &err), SK_DRV_OK);
+    assert_writes(&r.rec, load_writes, sizeof load_writes / sizeof load_writes[0]);
     /* 16 rows x 2 words + 12 biases + 3 shift words + 8 descriptor words */
     assert_int_equal(rep.model_words, 55);
     assert_int_equal(rep.words_written, 56); /* + NUM_LAYERS: each word once */
@@ -114,9 +103,7 @@ static void test_load_traffic(void **state)
     assert_int_equal(rep.shift_entries, 10);
     assert_int_equal(rep.num_layers, 2);
     sk_model_free(&m);
-    sk_drv_close(drv);
-    sk_rec_hal_free(&rec);
-    sk_device_free(dev);
+    rig_close(&r);
 }
 
 /* Run one sample: STATUS (idle?), input into ACT0, START, wait, STATUS, IRQ_CLEAR,
@@ -124,22 +111,18 @@ static void test_load_traffic(void **state)
 static void test_run_traffic(void **state)
 {
     (void)state;
-    sk_hal dev_hal, hal;
-    sk_device *dev = test_device(NULL, &dev_hal);
-    sk_rec_hal rec;
-    sk_rec_hal_init(&rec, &dev_hal);
-    sk_rec_hal_as_hal(&rec, &hal);
-    sk_drv *drv = test_open(&hal, NULL);
+    test_rig r;
+    rig_open(&r, NULL, NULL);
     sk_model m;
     test_hand_model(&m);
     sk_error err = {{0}};
-    assert_int_equal(sk_drv_load_model(drv, &m, NULL, &err), SK_DRV_OK);
-    sk_rec_hal_clear(&rec);
+    assert_int_equal(sk_drv_load_model(r.drv, &m, NULL, &err), SK_DRV_OK);
+    sk_rec_hal_clear(&r.rec);
 
     const int32_t x[3] = {1, -2, 127};
     int32_t y[2] = {0, 0};
     sk_drv_perf perf;
-    assert_int_equal(sk_drv_run(drv, x, 1, y, &perf, &err), SK_DRV_OK);
+    assert_int_equal(sk_drv_run(r.drv, x, 1, y, &perf, &err), SK_DRV_OK);
     /* layer 0: acc[n] = 127n + 4027, shifts 2+n (n<9) and -15, half_even, clamp to
      * 127: y0 = 127 127 127 127 71 36 19 10 5 127; layer 1 raw:
      * acc0 = 0x12345678 - sum (k+1) y0[k] = 305419896 - 3369, acc1 = -7 + 3369 */
@@ -151,17 +134,17 @@ static void test_run_traffic(void **state)
         {'R', 0x010, 0x2},        {'W', 0x008, 0x4},           {'R', 0x040000, 305416527},
         {'R', 0x040004, 3362},
     };
-    assert_true(rec.count >= sizeof want / sizeof want[0] + 3);
+    assert_true(r.rec.count >= sizeof want / sizeof want[0] + 3);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        assert_int_equal(rec.log[i].op, want[i].op);
-        assert_int_equal(rec.log[i].offset, want[i].offset);
-        assert_int_equal(rec.log[i].value, want[i].value);
+        assert_int_equal(r.rec.log[i].op, want[i].op);
+        assert_int_equal(r.rec.log[i].offset, want[i].offset);
+        assert_int_equal(r.rec.log[i].value, want[i].value);
     }
     size_t p = sizeof want / sizeof want[0];
-    assert_int_equal(rec.log[p].offset, 0x040);
-    assert_int_equal(rec.log[p + 1].offset, 0x044);
-    assert_int_equal(rec.log[p + 2].offset, 0x048);
-    assert_int_equal(rec.count, p + 3);
+    assert_int_equal(r.rec.log[p].offset, 0x040);
+    assert_int_equal(r.rec.log[p + 1].offset, 0x044);
+    assert_int_equal(r.rec.log[p + 2].offset, 0x048);
+    assert_int_equal(r.rec.count, p + 3);
     /* PERF_MACS counts sum K*N (docs/regmap.md): 3*10 + 10*2 */
     assert_int_equal(perf.macs, 50);
     assert_int_equal(perf.starts, 1);
@@ -177,41 +160,33 @@ static void test_run_traffic(void **state)
     sk_tensor_free(&in);
     sk_tensor_free(&out);
     sk_model_free(&m);
-    sk_drv_close(drv);
-    sk_rec_hal_free(&rec);
-    sk_device_free(dev);
+    rig_close(&r);
 }
 
 /* Poll mode: no IRQ_ENABLE, and the run reads STATUS instead of waiting. */
 static void test_poll_mode_traffic(void **state)
 {
     (void)state;
-    sk_hal dev_hal, hal;
-    sk_device *dev = test_device(NULL, &dev_hal);
-    sk_rec_hal rec;
-    sk_rec_hal_init(&rec, &dev_hal);
-    sk_rec_hal_as_hal(&rec, &hal);
     sk_drv_options opt;
     sk_drv_default_options(&opt);
     opt.wait_mode = SK_DRV_WAIT_POLL;
-    sk_drv *drv = test_open(&hal, &opt);
-    assert_int_equal(rec.log[rec.count - 1].op, 'W');
-    assert_int_equal(rec.log[rec.count - 1].offset, 0x00C);
-    assert_int_equal(rec.log[rec.count - 1].value, 0); /* IRQ_ENABLE off */
+    test_rig r;
+    rig_open(&r, NULL, &opt);
+    assert_int_equal(r.rec.log[r.rec.count - 1].op, 'W');
+    assert_int_equal(r.rec.log[r.rec.count - 1].offset, 0x00C);
+    assert_int_equal(r.rec.log[r.rec.count - 1].value, 0); /* IRQ_ENABLE off */
     sk_model m;
     test_hand_model(&m);
     sk_error err = {{0}};
-    assert_int_equal(sk_drv_load_model(drv, &m, NULL, &err), SK_DRV_OK);
+    assert_int_equal(sk_drv_load_model(r.drv, &m, NULL, &err), SK_DRV_OK);
     const int32_t x[3] = {1, -2, 127};
     int32_t y[2];
-    assert_int_equal(sk_drv_run(drv, x, 1, y, NULL, &err), SK_DRV_OK);
+    assert_int_equal(sk_drv_run(r.drv, x, 1, y, NULL, &err), SK_DRV_OK);
     assert_int_equal(y[0], 305416527);
     assert_int_equal(y[1], 3362);
-    assert_false(sk_device_irq(dev));
+    assert_false(sk_device_irq(r.dev));
     sk_model_free(&m);
-    sk_drv_close(drv);
-    sk_rec_hal_free(&rec);
-    sk_device_free(dev);
+    rig_close(&r);
 }
 
 int main(void)
