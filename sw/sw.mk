@@ -118,7 +118,7 @@ test-drv-check: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE)
 
 # perf-model: the device model's cycle estimate against the RTL's own PERF_CYCLES, both
 # read through the unchanged driver, on fixed networks (sk-perf-nets: the RTL benchmark
-# layers and schedule corner cases) and gen cases. PERF_RTL_BACKEND picks the RTL
+# layers and schedule corner cases), gen cases and any trained model qat-bench exported. PERF_RTL_BACKEND picks the RTL
 # runner: rtl (tb/verilator's shiftkit-rtl) or sc-rtl (tb/systemc's Verilated RTL).
 # The gen cases are the RTL regression's (tb/verilator/verilator.mk: REGRESS_SEED,
 # REGRESS_LIMITS), the first PERF_GEN_COUNT of them.
@@ -137,4 +137,5 @@ perf-model: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE) $(SK_PERF_NETS) $(BIN)/shiftkit-$
 	$(SHIFTKIT_CLI) gen --seed $(PERF_GEN_SEED) --count $(PERF_GEN_COUNT) $(PERF_GEN_LIMITS) \
 	  -o $(BUILD)/perf-model/gen
 	$(PYTHON) sw/perf/perf_model.py --shiftkit $(SHIFTKIT_CLI) --rtl-backend $(PERF_RTL_BACKEND) \
-	  --out $(REPORTS)/perf_model.json $(BUILD)/perf-model/nets $(BUILD)/perf-model/gen
+	  --out $(REPORTS)/perf_model.json $(BUILD)/perf-model/nets $(BUILD)/perf-model/gen \
+	  $(wildcard $(BUILD)/qat-bench/*/vectors/..)

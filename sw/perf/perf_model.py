@@ -8,8 +8,16 @@ the summed PERF_CYCLES each one reports ("N busy cycles" on stderr). Both output
 also compared with the golden model. Writes build/reports/perf_model.json:
 
   {"rtl_backend": ..., "worst_rel_error": max |model - rtl| / rtl,
+   "max_extra_writes": max over networks of words_written - model_words,
    "networks": [{"name", "layers": [[k, n], ...], "samples", "rtl_cycles",
-                 "model_cycles", "rel_error", "model_words", "words_written"}, ...]}
+                 "model_cycles", "rel_error", "model_words", "words_written",
+                 "skm_words"}, ...]}
+
+model_words is the packed model in the device's layout (weight rows padded to LANES,
+biases, per-channel shift words, descriptors); words_written is what the driver's
+load wrote (model_words + NUM_LAYERS when every word is written once); skm_words is
+the .skm file size / 4 for comparison. A network directory holds model.skm and
+input.npy, or model.skm and vectors/input.npy (a trained model from qat-bench).
 
 Standard library only. Exit status 1 if a backend fails or an output differs.
 """
@@ -59,9 +67,11 @@ def main():
     args = ap.parse_args()
 
     nets = []
-    for d in args.dirs:
+    for d in map(os.path.normpath, args.dirs):
         if os.path.isfile(os.path.join(d, "model.skm")):
             nets.append(d)
+        elif not os.path.isdir(d):
+            continue
         else:
             nets += sorted(os.path.join(d, s) for s in os.listdir(d)
                            if os.path.isfile(os.path.join(d, s, "model.skm")))
@@ -69,6 +79,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for net in nets:
             model, inp = os.path.join(net, "model.skm"), os.path.join(net, "input.npy")
+            if not os.path.isfile(inp):
+                inp = os.path.join(net, "vectors", "input.npy")
             outs = {b: os.path.join(tmp, b + ".npy") for b in ("golden", "device", "rtl")}
             name = os.path.join(os.path.basename(os.path.dirname(os.path.abspath(net))),
                                 os.path.basename(net))
@@ -97,6 +109,7 @@ def main():
                 "rtl_cycles": rtl_cycles, "model_cycles": model_cycles, "rel_error": rel,
                 "words_written": int(words.group(1)) if words else None,
                 "model_words": int(words.group(2)) if words else None,
+                "skm_words": os.path.getsize(model) // 4,
             })
             print("%-40s rtl %8d  model %8d  rel %s" % (
                 name, rtl_cycles, model_cycles, "%.4f" % rel if rel is not None else "n/a"))
@@ -107,6 +120,8 @@ def main():
         "target": "|model_cycles - rtl_cycles| / rtl_cycles <= 0.05 on every network",
         "worst_rel_error": max(errors) if errors else None,
         "networks_within_5pct": sum(1 for e in errors if e <= 0.05),
+        "max_extra_writes": max((r["words_written"] - r["model_words"] for r in results
+                                 if r["words_written"] is not None), default=None),
         "networks": results,
         "failures": failures,
     }
