@@ -1,6 +1,7 @@
 // sk_sim.cpp — clocking, tracing and the AXI4-Lite bus model of SkSim (sk_sim.h).
 #include "sk_sim.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -177,12 +178,19 @@ int SkSim::read32(uint32_t offset, uint32_t *value)
 sk_hal_wait_result SkSim::wait_irq(uint32_t timeout_us)
 {
     uint64_t limit = (uint64_t)timeout_us * clock_mhz_;
+    uint64_t start = cycles_;
+    auto t0 = std::chrono::steady_clock::now();
+    sk_hal_wait_result r = SK_HAL_TIMEOUT;
     for (uint64_t i = 0; i <= limit; i++) {
-        if (top_->irq_o)  // a register output: settled since the last edge
-            return SK_HAL_IRQ;
+        if (top_->irq_o) {  // a register output: settled since the last edge
+            r = SK_HAL_IRQ;
+            break;
+        }
         cycle();
     }
-    return SK_HAL_TIMEOUT;
+    wait_cycles_ += cycles_ - start;
+    wait_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
 }
 
 namespace {

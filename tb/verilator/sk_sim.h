@@ -49,6 +49,9 @@ public:
     void reseed(uint64_t stall_seed);
 
     uint64_t cycles() const { return cycles_; }
+    // Cycles spent in wait_irq (the core computing, no bus traffic) and their wall time.
+    uint64_t wait_cycles() const { return wait_cycles_; }
+    double wait_seconds() const { return wait_seconds_; }
     void final();
 
 private:
@@ -63,6 +66,8 @@ private:
     unsigned stall_percent_;
     uint32_t clock_mhz_;
     uint64_t cycles_ = 0;
+    uint64_t wait_cycles_ = 0;
+    double wait_seconds_ = 0;
     bool finished_ = false;
 };
 

@@ -72,7 +72,7 @@ rtl-directed: $(SK_RTL_DIRECTED) $(SK_RTL_REGRESS)
 	  --json $(REPORTS)/rtl-directed.json $(BUILD)/rtl-directed/*/
 
 # make test: the directed cases and TEST_RANDOM_COUNT random networks.
-test-rtl: rtl-directed
+test-rtl: test-rtl-regs rtl-directed
 	$(MAKE) --no-print-directory regress SEEDS=$(TEST_RANDOM_COUNT)
 
 # make regress SEEDS=N: N cases of seed REGRESS_SEED (case i of a seed is the same on
@@ -96,3 +96,13 @@ $(SK_RTL_BENCH): $(OBJ)/tb/sk_rtl_bench.o $(TB_COMMON_OBJS) $(VSK_OBJS) $(LIBSHI
 rtl-bench: $(SK_RTL_BENCH)
 	@mkdir -p $(REPORTS)
 	$(SK_RTL_BENCH) -o $(REPORTS)/rtl_perf.json
+
+# Register-level tests: error codes, SLVERR, busy/refused start, soft reset, IRQ.
+SK_RTL_ERRORS := $(BIN)/sk-rtl-errors
+$(SK_RTL_ERRORS): $(OBJ)/tb/sk_rtl_errors.o $(OBJ)/tb/sk_sim.o $(VSK_OBJS)
+	@mkdir -p $(dir $@)
+	$(CXX) -o $@ $(filter $(OBJ)/tb/%.o,$^) $(VSK_OBJS) $(TB_LDLIBS)
+
+.PHONY: test-rtl-regs
+test-rtl-regs: $(SK_RTL_ERRORS)
+	$(SK_RTL_ERRORS)
