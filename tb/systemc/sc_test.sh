@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # sc_test.sh — `make sc-test`: every case under CASES/gen (written by `shiftkit gen`)
-# and up to TRAINED_MAX trained models exported under BUILD/qat* go through
+# and up to TRAINED_MAX trained models exported by `make qat-bench`
+# (BUILD/qat-bench/*/model.skm with vectors/input.npy, vectors/expected.npy) go through
 # `shiftkit check --backend sc-tlm` and `--backend sc-rtl` (the unchanged C driver on
 # the SystemC TLM target and on the Verilated RTL behind the AXI4-Lite bridge),
 # compared whole-tensor with the golden expected.npy; the documented example platform
@@ -13,42 +14,55 @@ timing=$cases/timing.jsonl
 : > "$timing"
 passed=0 failed=0
 
-run_case() {  # run_case DIR TARGET
-    local dir=$1 target=$2 out
-    if out=$(SHIFTKIT_SC_TIMING=$timing "$shiftkit" check "$dir/model.skm" "$dir/input.npy" \
-             "$dir/expected.npy" --backend "$target" 2>&1); then
+POLL_CASES=${POLL_CASES:-5}
+
+run_case() {  # run_case "MODEL INPUT EXPECTED" TARGET [ENV...]: one check, counted
+    local files=$1 target=$2 out
+    shift 2
+    # shellcheck disable=SC2086 # files is three paths without blanks
+    if out=$(env SHIFTKIT_SC_TIMING="$timing" "$@" "$shiftkit" check $files \
+             --backend "$target" 2>&1); then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
-        printf 'FAIL %s on %s:\n%s\n' "$dir" "$target" "$out"
-        echo "replay: $shiftkit check $dir/model.skm $dir/input.npy $dir/expected.npy --backend $target"
+        printf 'FAIL %s on %s %s:\n%s\n' "${files%% *}" "$target" "$*" "$out"
+        echo "replay: $* $shiftkit check $files --backend $target"
     fi
 }
 
-dirs=("$cases"/gen/case_*)
-# trained models: an exporter's directory holds model.skm, input.npy and expected.npy
-while IFS= read -r skm; do
-    d=$(dirname "$skm")
-    [ -f "$d/input.npy" ] && [ -f "$d/expected.npy" ] && dirs+=("$d")
-done < <(find "$build" -path "$build/qat*" -name model.skm 2>/dev/null | sort | head -n "$trained_max")
-[ -d "${dirs[0]}" ] || { echo "sc-test: no cases under $cases/gen"; exit 1; }
+vectors=()  # "MODEL INPUT EXPECTED" per network
+for d in "$cases"/gen/case_*; do
+    [ -d "$d" ] && vectors+=("$d/model.skm $d/input.npy $d/expected.npy")
+done
+[ ${#vectors[@]} -gt 0 ] || { echo "sc-test: no cases under $cases/gen"; exit 1; }
+ngen=${#vectors[@]}
+for e in $(ls "$build"/qat-bench/*/vectors/expected.npy 2>/dev/null | head -n "$trained_max"); do
+    d=$(dirname "$(dirname "$e")")
+    [ -f "$d/model.skm" ] && [ -f "$d/vectors/input.npy" ] &&
+        vectors+=("$d/model.skm $d/vectors/input.npy $e")
+done
+echo "sc-test: $ngen generated networks, $((${#vectors[@]} - ngen)) trained models"
 
-for dir in "${dirs[@]}"; do
+for v in "${vectors[@]}"; do
     for target in sc-tlm sc-rtl; do
-        run_case "$dir" "$target"
+        run_case "$v" "$target"
+    done
+done
+for v in "${vectors[@]:0:$POLL_CASES}"; do
+    for target in sc-tlm sc-rtl; do
+        run_case "$v" "$target" SHIFTKIT_SC_WAIT=poll SHIFTKIT_SC_TIMING=
     done
 done
 for target in tlm rtl; do
-    d=${dirs[0]}
-    if "$example" "$target" "$d/model.skm" "$d/input.npy" "$d/expected.npy"; then
+    # shellcheck disable=SC2086
+    if SC_COPYRIGHT_MESSAGE=DISABLE "$example" "$target" ${vectors[0]}; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))
-        echo "FAIL documented example platform ($target) on $d"
+        echo "FAIL documented example platform ($target) on ${vectors[0]}"
     fi
 done
 
 "$python" tb/systemc/sc_report.py "$timing" "$report" || failed=$((failed + 1))
-echo "sc-test: ${#dirs[@]} networks x 2 targets + example x 2"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

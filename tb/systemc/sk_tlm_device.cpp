@@ -8,11 +8,13 @@
 using namespace sc_core;
 
 sk_tlm_device::sk_tlm_device(sc_module_name name, sc_time clock_period,
-                             const sk_device_config *cfg)
-    : sc_module(name), socket("socket"), irq_o("irq_o"), m_period(clock_period)
+                             const sk_device_config *cfg, const sk_tlm_bus_timing &bus)
+    : sc_module(name), socket("socket"), irq_o("irq_o"), m_period(clock_period), m_bus(bus)
 {
     if (m_period == SC_ZERO_TIME)
         throw std::runtime_error(std::string(this->name()) + ": clock period must be > 0");
+    if (m_bus.act_cycle > m_bus.read_cycles || m_bus.act_cycle > m_bus.write_cycles)
+        throw std::runtime_error(std::string(this->name()) + ": bus act_cycle beyond the access");
     sk_device_config c;
     if (cfg)
         c = *cfg;
@@ -21,6 +23,7 @@ sk_tlm_device::sk_tlm_device(sc_module_name name, sc_time clock_period,
     /* only the model's own wait_irq uses clock_mhz; keep it consistent anyway */
     double mhz = 1e-6 / m_period.to_seconds();
     c.clock_mhz = mhz < 1.0 ? 1u : uint32_t(mhz + 0.5);
+    c.bus_cycles = 0; /* this target counts the bus cycles itself (m_bus) */
     sk_error err = {};
     if (sk_device_create(&c, &m_dev, &err) != SK_OK)
         throw std::runtime_error(std::string(this->name()) + ": " + err.msg);
@@ -64,11 +67,15 @@ void sk_tlm_device::b_transport(tlm::tlm_generic_payload &trans, sc_time &delay)
     uint32_t offset = uint32_t(trans.get_address()), value = 0;
     int rc;
     if (trans.is_read()) {
+        sk_device_advance(m_dev, m_bus.act_cycle);
         rc = sk_device_read32(m_dev, offset, &value);
+        sk_device_advance(m_dev, m_bus.read_cycles - m_bus.act_cycle);
         std::memcpy(trans.get_data_ptr(), &value, 4);
     } else if (trans.is_write()) {
         std::memcpy(&value, trans.get_data_ptr(), 4);
+        sk_device_advance(m_dev, m_bus.act_cycle);
         rc = sk_device_write32(m_dev, offset, value);
+        sk_device_advance(m_dev, m_bus.write_cycles - m_bus.act_cycle);
     } else {
         trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
         return;

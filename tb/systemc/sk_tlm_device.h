@@ -8,10 +8,11 @@
  * TLM_GENERIC_ERROR_RESPONSE for SLVERR. irq_o follows the device model's interrupt
  * (STATUS.DONE & IRQ_ENABLE.DONE) and is meant for an sc_signal<bool>.
  *
- * Time: the device model counts clock cycles (bus_cycles per access, the RTL
- * schedule's estimate per run). The target keeps that count in step with SystemC
- * time at `clock_period` per cycle: an access is annotated with the cycles the model
- * spent on it, and irq_o rises at the cycle the model's run ends. DMI is not offered. */
+ * Time: the device model counts clock cycles (the RTL schedule's estimate per run,
+ * sk_device_timing.h). The target keeps that count in step with SystemC time at
+ * `clock_period` per cycle: an access is annotated with the cycles an AXI4-Lite
+ * access to rtl/sk_axil_top.v takes from a synchronous master (sk_tlm_bus_timing),
+ * and irq_o rises at the cycle the model's run ends. DMI is not offered. */
 #ifndef SHIFTKIT_SK_TLM_DEVICE_H
 #define SHIFTKIT_SK_TLM_DEVICE_H
 
@@ -20,6 +21,16 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "sk_device.h"
+
+/* Cycles of one bus access. The defaults are sk_axil_top's bus FSM seen from a master
+ * that drives right after a rising edge (sk_axil_bridge): a write is accepted at edge
+ * 1, performed at edge 2 and its response taken at edge 3; a read is accepted at 1,
+ * performed at 2, its data registered at 3 and taken at 4. */
+struct sk_tlm_bus_timing {
+    unsigned write_cycles = 3;
+    unsigned read_cycles = 4;
+    unsigned act_cycle = 2; /* the cycle of the access in which the device acts */
+};
 
 class sk_tlm_device : public sc_core::sc_module {
 public:
@@ -30,7 +41,8 @@ public:
      * its clock_mhz is derived from clock_period. Throws std::runtime_error with the
      * device model's message for an illegal config. */
     sk_tlm_device(sc_core::sc_module_name name, sc_core::sc_time clock_period,
-                  const sk_device_config *cfg = nullptr);
+                  const sk_device_config *cfg = nullptr,
+                  const sk_tlm_bus_timing &bus = sk_tlm_bus_timing());
     ~sk_tlm_device() override;
 
     /* Cycles the device model has counted (bus accesses and runs). */
@@ -48,6 +60,7 @@ private:
 
     sk_device *m_dev = nullptr;
     sc_core::sc_time m_period;
+    sk_tlm_bus_timing m_bus;
     sc_core::sc_event m_access_event; /* an access may have changed the interrupt */
     sc_core::sc_event m_done_event;   /* the run in progress ends */
 };
