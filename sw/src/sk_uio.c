@@ -49,8 +49,9 @@ static sk_hal_wait_result uio_wait_irq(void *ctx, uint32_t timeout_us)
     sk_uio *uio = ctx;
     if (uio->irq_fd < 0)
         return SK_HAL_FAULT;
+    /* A UIO driver without irqcontrol answers ENOSYS: its interrupt needs no unmask. */
     uint32_t unmask = 1;
-    if (write(uio->irq_fd, &unmask, sizeof unmask) != (ssize_t)sizeof unmask)
+    if (write(uio->irq_fd, &unmask, sizeof unmask) != (ssize_t)sizeof unmask && errno != ENOSYS)
         return SK_HAL_FAULT;
     /* poll() counts milliseconds: round up so a short timeout still waits. */
     uint32_t timeout_ms = timeout_us / 1000u + (timeout_us % 1000u != 0);
