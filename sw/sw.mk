@@ -32,8 +32,8 @@ ALL_TARGETS += $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) $(SHIFTKIT_DEVICE) $(SK
 TEST_TARGETS += test-drv test-drv-asan test-drv-check
 HELP_LINES += "  drv          build/lib/libshiftkit_drv.a, libshiftkit_dev.a, bin/shiftkit-device" \
               "  test-drv     cmocka driver tests: recorded traffic, error paths, UIO stand-in" \
-              "  test-drv-asan  the same under ASan+UBSan" \
-              "  test-drv-check  200 gen cases through driver + device model (shiftkit check)" \
+              "  test-drv-asan  the driver tests under ASan+UBSan" \
+              "  test-drv-check the regression's 200 networks via driver + device model" \
               "  perf-model   device-model cycle estimate vs the RTL cycle counter"
 
 .PHONY: drv device-backend test-drv test-drv-asan test-drv-check perf-model

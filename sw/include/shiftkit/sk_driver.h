@@ -14,6 +14,9 @@
  *     if (sk_drv_run(drv, input, batch, output, &perf, &err) != SK_DRV_OK) ...;
  *     sk_drv_close(drv);
  *
+ * A CLI backend (sk_cli.h) needs only sk_drv_run_tensor (open + load + run on an
+ * sk_tensor) and sk_drv_to_sk_status (the one mapping to sk_status), at the end.
+ *
  * Link build/lib/libshiftkit_drv.a then build/lib/libshiftkit.a (the model type and
  * the input-range check come from the golden library). This API is stable: functions
  * may be added, existing ones keep their signatures. docs/driver.md is the guide.
