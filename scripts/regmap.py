@@ -267,8 +267,10 @@ def gen_md(spec):
         out.append(f"| {word} | {bits(f)} | {name} | {text} |")
     out += ["", "## Error codes (`STATUS.ERR_CODE`)", "",
             "Every error ends the run: `STATUS.DONE` and `STATUS.ERROR` are set (and `irq_o` "
-            "rises when enabled) — the core never hangs on bad input. Checks of a descriptor run "
-            "before its layer touches any memory.", "",
+            "rises when enabled) — the core never hangs on bad input. A descriptor is checked "
+            "before its layer reads any memory (all codes but WEIGHT_RANGE, found as rows are issued, "
+            "and a bad per-channel SHIFT entry, found when its channel is requantized); when it breaks "
+            "several rules, the lowest code is reported.", "",
             "| code | name | cause |", "|---|---|---|"]
     for e in spec["error_codes"]:
         out.append(f"| {e['value']} | `{e['name']}` | {md_cell(e['desc'])} |")

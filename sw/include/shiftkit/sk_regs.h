@@ -231,7 +231,7 @@ static inline const char *sk_hwerr_desc(uint32_t code)
     case SK_HWERR_DESC_CHAIN: return "layer i > 0 has K != N of layer i-1, or IN_SIGNED != OUT_SIGNED of layer i-1";
     case SK_HWERR_DESC_FIELD: return "OUT_BITS outside 2..8, RAW with RELU, RAW on a layer other than the last, or a reserved bit set";
     case SK_HWERR_SHIFT_RANGE: return "a shift outside -16..31: the descriptor's SHIFT (checked before the layer runs) or a per-channel entry (checked when the channel is requantized; the run stops there)";
-    case SK_HWERR_WEIGHT_RANGE: return "W_BASE + ceil(N/LANES)*K > WEIGHT_ROWS";
+    case SK_HWERR_WEIGHT_RANGE: return "a weight row past WEIGHT_ROWS (W_BASE + ceil(N/LANES)*K > WEIGHT_ROWS): checked as rows are issued, so the run stops before the first row past the memory is read (blocks of the layer before it may have written outputs)";
     case SK_HWERR_BIAS_RANGE: return "BIAS_BASE + N > BIAS_DEPTH";
     case SK_HWERR_SHIFT_ADDR_RANGE: return "PER_CHANNEL and SHIFT_BASE + N > SHIFT_DEPTH";
     case SK_HWERR_ACT_RANGE: return "K > ACT_BYTES, or the output does not fit a buffer: N > ACT_BYTES (4*N > ACT_BYTES when RAW)";
