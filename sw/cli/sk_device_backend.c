@@ -1,8 +1,10 @@
 /* sk_device_backend.c — build/bin/shiftkit-device: the shiftkit CLI with a "device"
  * backend that runs every model through the driver (libshiftkit_drv) on the
  * register-level device model (libshiftkit_dev). `shiftkit check --backend device`
- * execs this binary. SHIFTKIT_DEVICE_WAIT=poll makes the driver poll STATUS instead
- * of waiting for the interrupt. */
+ * execs this binary. Environment:
+ *   SHIFTKIT_DEVICE_WAIT=poll   the driver polls STATUS instead of waiting for the IRQ
+ *   SHIFTKIT_DEVICE_LANES=N     model a build with N lanes (1..64) instead of the
+ *                               default build's */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,9 @@ static sk_status device_run(void *ctx, const sk_model *model, const char *model_
     (void)ctx;
     sk_device_config cfg;
     sk_device_default_config(&cfg);
+    const char *lanes = getenv("SHIFTKIT_DEVICE_LANES");
+    if (lanes)
+        cfg.lanes = (uint32_t)strtoul(lanes, NULL, 10); /* sk_device_create checks 1..64 */
     sk_device *dev = NULL;
     sk_status sst = sk_device_create(&cfg, &dev, err);
     if (sst != SK_OK)
