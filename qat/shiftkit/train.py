@@ -106,7 +106,8 @@ def train(model, ds, epochs, lr, batch_size, desc, evaluate, generator, history)
         model.train()
         total, count = 0.0, 0
         bar = tqdm(batches(ds.x_train, ds.y_train, batch_size, generator), desc=f"{desc} epoch {epoch + 1}/{epochs}",
-                   total=(len(ds.x_train) + batch_size - 1) // batch_size, leave=False, file=sys.stderr)
+                   total=(len(ds.x_train) + batch_size - 1) // batch_size, leave=False, file=sys.stderr,
+                   mininterval=1.0)
         for xb, yb in bar:
             loss = nn.functional.cross_entropy(model(xb), yb)
             opt.zero_grad()
