@@ -113,7 +113,7 @@ test-drv-check: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE)
 	  $(SHIFTKIT_CLI) check $$d/model.skm $$d/vectors/input.npy $$v --backend device; done
 
 # keep test objects between runs (they are intermediate files of the pattern rules)
-.SECONDARY: $(SW_TEST_SUPPORT) $(patsubst sw/tests/%.c,$(OBJ)/sw/tests/%.o,$(wildcard sw/tests/test_*.c)) \
+.SECONDARY: $(SW_TEST_SUPPORT) $(SW_SAN_LIB_OBJS) $(patsubst sw/tests/%.c,$(OBJ)/sw/tests/%.o,$(wildcard sw/tests/test_*.c)) \
             $(patsubst sw/tests/%.c,$(OBJ)/sw-san/sw/tests/%.o,$(wildcard sw/tests/test_*.c))
 
 # perf-model: the device model's cycle estimate against the RTL's own PERF_CYCLES, both
