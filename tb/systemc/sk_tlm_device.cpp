@@ -46,6 +46,20 @@ void sk_tlm_device::sync_to(const sc_time &t)
         sk_device_advance(m_dev, want - now);
 }
 
+/* The payload's byte enables as a 32-bit mask (all ones without them). */
+static uint32_t byte_mask(const tlm::tlm_generic_payload &trans)
+{
+    const unsigned char *be = trans.get_byte_enable_ptr();
+    unsigned len = trans.get_byte_enable_length();
+    if (!be || !len)
+        return 0xFFFFFFFFu;
+    uint32_t mask = 0;
+    for (unsigned b = 0; b < 4; b++)
+        if (be[b % len] == TLM_BYTE_ENABLED)
+            mask |= 0xFFu << (8 * b);
+    return mask;
+}
+
 void sk_tlm_device::b_transport(tlm::tlm_generic_payload &trans, sc_time &delay)
 {
     /* The model's clock may lag SystemC time (idle cycles) or lead it (earlier accesses
@@ -55,26 +69,36 @@ void sk_tlm_device::b_transport(tlm::tlm_generic_payload &trans, sc_time &delay)
         trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
         return;
     }
-    if (trans.get_byte_enable_ptr()) {
-        /* the device model has no write strobes; the RTL target does */
-        trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-        return;
-    }
     if (trans.get_address() > 0xFFFFFFFFull) {
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
     uint32_t offset = uint32_t(trans.get_address()), value = 0;
+    uint32_t strb = byte_mask(trans);
+    unsigned char *data = trans.get_data_ptr();
     int rc;
     if (trans.is_read()) {
         sk_device_advance(m_dev, m_bus.act_cycle);
         rc = sk_device_read32(m_dev, offset, &value);
         sk_device_advance(m_dev, m_bus.read_cycles - m_bus.act_cycle);
-        std::memcpy(trans.get_data_ptr(), &value, 4);
+        for (unsigned b = 0; b < 4; b++)
+            if (strb >> (8 * b) & 1u)
+                data[b] = (unsigned char)(value >> (8 * b));
     } else if (trans.is_write()) {
-        std::memcpy(&value, trans.get_data_ptr(), 4);
+        std::memcpy(&value, data, 4);
         sk_device_advance(m_dev, m_bus.act_cycle);
-        rc = sk_device_write32(m_dev, offset, value);
+        if (strb != 0xFFFFFFFFu) {
+            /* WSTRB as read-modify-write: register bits read back as their value (CTRL
+             * pulses as 0, so a pulse whose byte is not enabled does nothing), and a
+             * refused read (window while busy) refuses the write, as in the RTL */
+            uint32_t old = 0;
+            rc = sk_device_read32(m_dev, offset, &old);
+            value = (value & strb) | (old & ~strb);
+        } else {
+            rc = 0;
+        }
+        if (rc == 0)
+            rc = sk_device_write32(m_dev, offset, value);
         sk_device_advance(m_dev, m_bus.write_cycles - m_bus.act_cycle);
     } else {
         trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);

@@ -4,8 +4,8 @@
  * One simple_target_socket answers the whole AXI4-Lite address space of
  * docs/regmap.md (registers at 0x000, memory windows at their bus offsets; the socket
  * sees offsets relative to the device base, as a router delivers them). Every access
- * is one 32-bit word; the response is TLM_OK_RESPONSE for OKAY and
- * TLM_GENERIC_ERROR_RESPONSE for SLVERR. irq_o follows the device model's interrupt
+ * is one 32-bit word (else TLM_BURST_ERROR_RESPONSE); byte enables act as AXI WSTRB;
+ * the response is TLM_OK_RESPONSE for OKAY and TLM_GENERIC_ERROR_RESPONSE for SLVERR. irq_o follows the device model's interrupt
  * (STATUS.DONE & IRQ_ENABLE.DONE) and is meant for an sc_signal<bool>.
  *
  * Time: the device model counts clock cycles (the RTL schedule's estimate per run,

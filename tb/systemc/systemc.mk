@@ -29,6 +29,7 @@ LIBSHIFTKIT_SC_RTL_A := $(SC_DIR)/libshiftkit_sc_rtl.a
 SHIFTKIT_SC := $(BIN)/shiftkit-sc
 SHIFTKIT_SC_LINKS := $(BIN)/shiftkit-sc-tlm $(BIN)/shiftkit-sc-rtl
 SC_EXAMPLE := $(BIN)/sk-sc-example
+SC_BUS_TEST := $(BIN)/sk-sc-bus-test
 
 # sc-test vectors: random networks sized for the default build, and trained models
 # exported under build/qat* (model.skm + input.npy + expected.npy) when present.
@@ -42,7 +43,7 @@ HELP_LINES += "  systemc      SystemC models: build/bin/shiftkit-sc-tlm, shiftki
               "  sc-test      gen cases + trained models through the driver on the TLM and RTL SystemC targets; build/reports/systemc.json"
 
 .PHONY: systemc sc-test
-systemc: $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE)
+systemc: $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST)
 
 $(SC_VLIB): $(SC_RTL_SRCS)
 	@mkdir -p $(SC_VDIR)
@@ -79,14 +80,16 @@ $(SHIFTKIT_SC): $(SC_OBJ)/sk_sc_backend.o $(LIBSHIFTKIT_SC_TLM_A) $(LIBSHIFTKIT_
 $(SHIFTKIT_SC_LINKS): $(SHIFTKIT_SC)
 	ln -sf $(notdir $<) $@
 
-$(SC_EXAMPLE): $(SC_OBJ)/sk_sc_example.o $(LIBSHIFTKIT_SC_TLM_A) $(LIBSHIFTKIT_SC_RTL_A) \
-               $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) $(LIBSHIFTKIT_A)
+$(SC_EXAMPLE): $(SC_OBJ)/sk_sc_example.o
+$(SC_BUS_TEST): $(SC_OBJ)/sk_sc_bus_test.o
+$(SC_EXAMPLE) $(SC_BUS_TEST): $(LIBSHIFTKIT_SC_TLM_A) $(LIBSHIFTKIT_SC_RTL_A) $(LIBSHIFTKIT_DRV_A) \
+                              $(LIBSHIFTKIT_DEV_A) $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)
-	nice $(CXX) -o $@ $< $(SC_LINK_LIBS)
+	nice $(CXX) -o $@ $(filter %.o,$^) $(SC_LINK_LIBS)
 
-sc-test: $(SHIFTKIT_CLI) $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE)
+sc-test: $(SHIFTKIT_CLI) $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST)
 	@rm -rf $(SC_DIR)/cases && mkdir -p $(SC_DIR)/cases $(REPORTS)
 	$(SHIFTKIT_CLI) gen --quiet --seed $(SC_TEST_SEED) --count $(SC_TEST_COUNT) $(SC_GEN_LIMITS) \
 	  -o $(SC_DIR)/cases/gen
-	tb/systemc/sc_test.sh $(SHIFTKIT_CLI) $(SC_EXAMPLE) $(SC_DIR)/cases $(REPORTS)/systemc.json \
+	tb/systemc/sc_test.sh $(SHIFTKIT_CLI) $(BIN) $(SC_DIR)/cases $(REPORTS)/systemc.json \
 	  "$(PYTHON)" $(SC_TRAINED_MAX) $(BUILD)

@@ -1,0 +1,199 @@
+/* sk_sc_bus_test.cpp — bus-level checks of both SystemC targets against
+ * docs/regmap.md, run side by side in one simulation: the same scripted accesses
+ * through a HAL initiator on sk_tlm_device and on sk_rtl_device, every expectation
+ * taken from the register map (not from either model): ID/VERSION/build parameters,
+ * SLVERR for holes, words past a window's size and out-of-range addresses, bursts refused, byte enables as WSTRB, read-only writes ignored, window
+ * access refused while busy, START_REFUSED, the level interrupt (masked run ends in a
+ * wait timeout of exactly the asked simulated time, enabling it raises irq, IRQ_CLEAR
+ * drops it), an error run (NUM_LAYERS 0) and SOFT_RESET.
+ * Prints "bus test <target>: N checks, M failed" per target; exit 1 on any failure. */
+#include <cstdio>
+#include <cstring>
+
+#include <systemc>
+
+#include "shiftkit/sk_regs.h"
+#include "sk_rtl_device.h"
+#include "sk_tlm_device.h"
+#include "sk_tlm_hal.h"
+
+using namespace sc_core;
+
+struct checker {
+    const char *target;
+    int checks = 0, failed = 0;
+    /* `got` by reference: read after the condition (which may read it) is evaluated */
+    void expect(bool ok, const char *what, const uint32_t &got, uint64_t want)
+    {
+        expect(ok, what, uint64_t(got), want);
+    }
+    void expect(bool ok, const char *what, uint64_t got = 0, uint64_t want = 0)
+    {
+        checks++;
+        if (ok)
+            return;
+        failed++;
+        std::printf("bus test %s: FAIL %s (got 0x%llx, want 0x%llx)\n", target, what,
+                    (unsigned long long)got, (unsigned long long)want);
+    }
+};
+
+/* One raw transaction: status of a `len`-byte access with optional byte enables. */
+static tlm::tlm_response_status raw(sk_tlm_hal &cpu, tlm::tlm_command cmd, uint64_t addr,
+                                    uint32_t *value, unsigned len = 4,
+                                    const unsigned char *be = nullptr)
+{
+    unsigned char data[8] = {};
+    std::memcpy(data, value, 4);
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(addr);
+    t.set_data_ptr(data);
+    t.set_data_length(len);
+    t.set_streaming_width(len);
+    t.set_byte_enable_ptr(const_cast<unsigned char *>(be));
+    t.set_byte_enable_length(be ? 4 : 0);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_time delay = SC_ZERO_TIME;
+    cpu.socket->b_transport(t, delay);
+    wait(delay);
+    std::memcpy(value, data, 4);
+    return t.get_response_status();
+}
+
+static void script(sk_tlm_hal &cpu, checker &c)
+{
+    uint32_t v = 0;
+    c.expect(cpu.read32(SK_REG_ID, &v) == 0 && v == SK_ID_MAGIC, "ID", v, SK_ID_MAGIC);
+    c.expect(cpu.read32(SK_REG_VERSION, &v) == 0 && v == SK_VERSION_VALUE, "VERSION", v,
+             SK_VERSION_VALUE);
+    c.expect(cpu.read32(SK_REG_LANES, &v) == 0 && v == SK_DEFAULT_LANES, "LANES", v,
+             SK_DEFAULT_LANES);
+    c.expect(cpu.read32(SK_REG_MAX_LAYERS, &v) == 0 && v == SK_DEFAULT_MAX_LAYERS, "MAX_LAYERS",
+             v, SK_DEFAULT_MAX_LAYERS);
+    c.expect(cpu.read32(SK_REG_NUM_LAYERS, &v) == 0 && v == 1, "NUM_LAYERS reset value", v, 1);
+    c.expect(cpu.write32(SK_REG_ID, 0) == 0, "write to read-only ID answers OKAY");
+    c.expect(cpu.read32(SK_REG_ID, &v) == 0 && v == SK_ID_MAGIC, "ID unchanged by a write", v,
+             SK_ID_MAGIC);
+
+    /* SLVERR cases */
+    c.expect(cpu.read32(0x01C, &v) != 0, "hole in the register page 0x01C");
+    c.expect(cpu.read32(0xFFC, &v) != 0, "hole 0xFFC");
+    c.expect(cpu.write32(SK_WIN_DESC_BASE + SK_DEFAULT_MAX_LAYERS * 16, 1) != 0,
+             "DESC word past MAX_LAYERS*16");
+    c.expect(cpu.read32(SK_WIN_BIAS_BASE + SK_DEFAULT_BIAS_DEPTH * 4, &v) != 0,
+             "BIAS word past BIAS_DEPTH");
+    c.expect(cpu.read32(0x060000, &v) != 0, "gap between ACT1 and WEIGHTS");
+    v = 0;
+    c.expect(raw(cpu, tlm::TLM_READ_COMMAND, 0x1000000, &v) != tlm::TLM_OK_RESPONSE,
+             "address beyond the 24-bit space");
+    c.expect(raw(cpu, tlm::TLM_READ_COMMAND, SK_REG_ID, &v, 8) == tlm::TLM_BURST_ERROR_RESPONSE,
+             "8-byte burst refused");
+
+    /* byte enables act as WSTRB */
+    const unsigned char byte1[4] = {0, TLM_BYTE_ENABLED, 0, 0};
+    c.expect(cpu.write32(SK_WIN_BIAS_BASE, 0x11223344u) == 0, "BIAS write");
+    v = 0xAABBCCDDu;
+    c.expect(raw(cpu, tlm::TLM_WRITE_COMMAND, SK_WIN_BIAS_BASE, &v, 4, byte1) ==
+                 tlm::TLM_OK_RESPONSE, "BIAS write with byte 1 enabled");
+    c.expect(cpu.read32(SK_WIN_BIAS_BASE, &v) == 0 && v == 0x1122CC44u, "WSTRB merge", v,
+             0x1122CC44u);
+
+    /* a long run: one layer K=200, N=8, int8 in/out, per-layer shift 0, floor */
+    uint32_t desc[4] = {200u | 8u << 16, 0, 0, 8u << 8 | 1u << 12 | 1u << 13};
+    for (unsigned i = 0; i < 4; i++)
+        c.expect(cpu.write32(SK_WIN_DESC_BASE + 4 * i, desc[i]) == 0, "descriptor write");
+    c.expect(cpu.write32(SK_REG_NUM_LAYERS, 1) == 0, "NUM_LAYERS");
+    c.expect(cpu.write32(SK_REG_IRQ_ENABLE, 0) == 0, "IRQ_ENABLE off");
+    c.expect(cpu.write32(SK_REG_CTRL, SK_CTRL_START_MASK) == 0, "START");
+    c.expect(cpu.read32(SK_REG_STATUS, &v) == 0 && (v & SK_STATUS_BUSY_MASK), "BUSY after START", v,
+             SK_STATUS_BUSY_MASK);
+    c.expect(cpu.read32(SK_WIN_ACT0_BASE, &v) != 0, "window read while busy: SLVERR");
+    c.expect(cpu.write32(SK_REG_CTRL, SK_CTRL_START_MASK) == 0, "second START answers OKAY");
+    c.expect(cpu.read32(SK_REG_STATUS, &v) == 0 && (v & SK_STATUS_START_REFUSED_MASK),
+             "START_REFUSED", v, SK_STATUS_START_REFUSED_MASK);
+    sc_time t0 = sc_time_stamp();
+    c.expect(cpu.wait_irq(10) == SK_HAL_TIMEOUT, "masked interrupt: wait times out");
+    c.expect(sc_time_stamp() - t0 == sc_time(10, SC_US), "timeout lasts 10 us of simulated time",
+             uint64_t((sc_time_stamp() - t0).value()), uint64_t(sc_time(10, SC_US).value()));
+    uint32_t want = SK_STATUS_DONE_MASK | SK_STATUS_START_REFUSED_MASK; /* both sticky */
+    c.expect(cpu.read32(SK_REG_STATUS, &v) == 0 && v == want, "STATUS = DONE|START_REFUSED", v,
+             want);
+    c.expect(cpu.read32(SK_REG_PERF_MACS, &v) == 0 && v == 200 * 8, "PERF_MACS = K*N", v, 1600);
+    c.expect(cpu.write32(SK_REG_IRQ_ENABLE, 1) == 0, "IRQ_ENABLE on");
+    c.expect(cpu.wait_irq(1) == SK_HAL_IRQ, "enabling the interrupt raises irq (level)");
+    c.expect(cpu.write32(SK_REG_CTRL, SK_CTRL_IRQ_CLEAR_MASK) == 0, "IRQ_CLEAR");
+    c.expect(cpu.read32(SK_REG_STATUS, &v) == 0 && v == SK_STATUS_START_REFUSED_MASK,
+             "STATUS after IRQ_CLEAR: only START_REFUSED", v, SK_STATUS_START_REFUSED_MASK);
+    c.expect(!cpu.irq_i.read(), "irq low after IRQ_CLEAR");
+
+    /* an error run ends at once with its code, and raises the interrupt */
+    c.expect(cpu.write32(SK_REG_NUM_LAYERS, 0) == 0, "NUM_LAYERS 0");
+    c.expect(cpu.write32(SK_REG_CTRL, SK_CTRL_START_MASK) == 0, "START (bad NUM_LAYERS)");
+    c.expect(cpu.wait_irq(10) == SK_HAL_IRQ, "error run raises irq");
+    want = SK_STATUS_DONE_MASK | SK_STATUS_ERROR_MASK | 1u << SK_STATUS_ERR_CODE_SHIFT;
+    c.expect(cpu.read32(SK_REG_STATUS, &v) == 0 && v == want, "STATUS ERR_CODE NUM_LAYERS", v,
+             want);
+
+    /* SOFT_RESET aborts a run and clears STATUS; IRQ_ENABLE and NUM_LAYERS stay */
+    c.expect(cpu.write32(SK_REG_NUM_LAYERS, 1) == 0, "NUM_LAYERS 1");
+    c.expect(cpu.write32(SK_REG_CTRL, SK_CTRL_START_MASK) == 0, "START");
+    c.expect(cpu.write32(SK_REG_CTRL, SK_CTRL_SOFT_RESET_MASK) == 0, "SOFT_RESET");
+    c.expect(cpu.read32(SK_REG_STATUS, &v) == 0 && v == 0, "STATUS after SOFT_RESET", v, 0);
+    c.expect(cpu.read32(SK_REG_IRQ_ENABLE, &v) == 0 && v == 1, "IRQ_ENABLE kept", v, 1);
+    c.expect(!cpu.irq_i.read(), "irq low after SOFT_RESET");
+}
+
+SC_MODULE(runner) {
+    sk_tlm_hal cpu{"cpu"};
+    checker chk;
+    bool done = false;
+    sc_event *finished;
+    SC_HAS_PROCESS(runner);
+    runner(sc_module_name n, const char *target, sc_event *fin) : sc_module(n), finished(fin)
+    {
+        chk.target = target;
+        SC_THREAD(main_thread);
+    }
+    void main_thread()
+    {
+        wait(100, SC_NS); /* past the RTL's reset */
+        script(cpu, chk);
+        done = true;
+        finished->notify();
+    }
+};
+
+int sc_main(int, char **)
+{
+    sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO, SC_DO_NOTHING);
+    sc_clock clk("clk", 10, SC_NS);
+    sc_signal<bool> rst_n("rst_n"), irq_tlm("irq_tlm"), irq_rtl("irq_rtl");
+    sc_event finished;
+    runner tlm_side("tlm_side", "tlm", &finished), rtl_side("rtl_side", "rtl", &finished);
+    sk_tlm_device tlm("tlm", sc_time(10, SC_NS));
+    sk_rtl_device rtl("rtl");
+    tlm_side.cpu.socket.bind(tlm.socket);
+    tlm_side.cpu.irq_i(irq_tlm);
+    tlm.irq_o(irq_tlm);
+    rtl_side.cpu.socket.bind(rtl.socket);
+    rtl_side.cpu.irq_i(irq_rtl);
+    rtl.clk_i(clk);
+    rtl.rst_ni(rst_n);
+    rtl.irq_o(irq_rtl);
+
+    rst_n.write(false);
+    sc_start(50, SC_NS);
+    rst_n.write(true);
+    while (!(tlm_side.done && rtl_side.done) && sc_time_stamp() < sc_time(1, SC_MS))
+        sc_start(1, SC_US);
+    int bad = 0;
+    for (runner *r : {&tlm_side, &rtl_side}) {
+        if (!r->done)
+            r->chk.expect(false, "script did not finish within 1 ms of simulated time");
+        std::printf("bus test %s: %d checks, %d failed\n", r->chk.target, r->chk.checks,
+                    r->chk.failed);
+        bad += r->chk.failed;
+    }
+    return bad ? 1 : 0;
+}
