@@ -30,20 +30,22 @@ SHIFTKIT_SC := $(BIN)/shiftkit-sc
 SHIFTKIT_SC_LINKS := $(BIN)/shiftkit-sc-tlm $(BIN)/shiftkit-sc-rtl
 SC_EXAMPLE := $(BIN)/sk-sc-example
 SC_BUS_TEST := $(BIN)/sk-sc-bus-test
+SC_DOC_EXAMPLE := $(BIN)/sk-sc-doc-example
 
-# sc-test vectors: random networks sized for the default build, and trained models
-# exported under build/qat* (model.skm + input.npy + expected.npy) when present.
-SC_TEST_COUNT ?= 60
-SC_TEST_SEED ?= 6
-SC_GEN_LIMITS ?= --max-layers 4 --max-dim 96 --max-batch 3
-SC_TRAINED_MAX ?= 2
+# sc-test vectors: the RTL regression's random networks (tb/verilator/verilator.mk:
+# same seed, limits and count as its `make test` slice), and up to SC_TRAINED_MAX
+# trained models when `make qat-bench` has exported them.
+SC_TEST_SEED ?= $(or $(REGRESS_SEED),1)
+SC_GEN_LIMITS ?= $(or $(REGRESS_LIMITS),--max-layers 6 --max-dim 96 --max-batch 3)
+SC_TEST_COUNT ?= $(or $(TEST_RANDOM_COUNT),100)
+SC_TRAINED_MAX ?= 4
 
 TEST_TARGETS += sc-test
 HELP_LINES += "  systemc      SystemC models: build/bin/shiftkit-sc-tlm, shiftkit-sc-rtl, sk-sc-example" \
               "  sc-test      gen cases + trained models through the driver on the TLM and RTL SystemC targets; build/reports/systemc.json"
 
 .PHONY: systemc sc-test
-systemc: $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST)
+systemc: $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST) $(LIBSHIFTKIT_SC_TLM_A) $(LIBSHIFTKIT_SC_RTL_A)
 
 $(SC_VLIB): $(SC_RTL_SRCS)
 	@mkdir -p $(SC_VDIR)
@@ -87,7 +89,17 @@ $(SC_EXAMPLE) $(SC_BUS_TEST): $(LIBSHIFTKIT_SC_TLM_A) $(LIBSHIFTKIT_SC_RTL_A) $(
 	@mkdir -p $(dir $@)
 	nice $(CXX) -o $@ $(filter %.o,$^) $(SC_LINK_LIBS)
 
-sc-test: $(SHIFTKIT_CLI) $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST)
+# The sc_main printed in docs/systemc.md, extracted and built as it stands.
+$(SC_DIR)/doc_example.cpp: docs/systemc.md
+	@mkdir -p $(dir $@)
+	awk '/^```cpp/ { f = 1; next } /^```/ { f = 0 } f' $< > $@
+
+$(SC_DOC_EXAMPLE): $(SC_DIR)/doc_example.cpp $(SC_HEADERS) $(LIBSHIFTKIT_SC_TLM_A) \
+                   $(LIBSHIFTKIT_SC_RTL_A) $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) $(LIBSHIFTKIT_A)
+	@mkdir -p $(dir $@)
+	nice $(CXX) $(SC_CXXFLAGS) -o $@ $< $(SC_LINK_LIBS)
+
+sc-test: $(SHIFTKIT_CLI) $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST) $(SC_DOC_EXAMPLE)
 	@rm -rf $(SC_DIR)/cases && mkdir -p $(SC_DIR)/cases $(REPORTS)
 	$(SHIFTKIT_CLI) gen --quiet --seed $(SC_TEST_SEED) --count $(SC_TEST_COUNT) $(SC_GEN_LIMITS) \
 	  -o $(SC_DIR)/cases/gen
