@@ -1,7 +1,7 @@
 // sk_icebreaker_top.v — shiftkit on an iCEBreaker (Lattice iCE40 UP5K-SG48).
 //
-// 12 MHz oscillator -> SB_PLL40_PAD -> 48 MHz core clock; the FTDI's second channel is
-// the host link (1 Mbaud 8N1, protocol in rtl/boards/sk_uart_axil_bridge.v) into the
+// 12 MHz oscillator -> SB_PLL40_PAD -> ClockMhz (48, 24 or 12) core clock; the FTDI's
+// second channel is the host link (1 Mbaud 8N1, rtl/boards/sk_uart_axil_bridge.v) into the
 // AXI4-Lite register space, so the C driver runs the board through the `uart` HAL
 // backend (sw/hal_uart/). Pins: constraints/icebreaker.pcf; clock: constraints/sk_clocks.sdc.
 // LEDs (active low): green = done interrupt, red = held in reset (button or PLL unlocked).
@@ -16,7 +16,8 @@ module sk_icebreaker_top #(
   parameter integer ShiftDepth = 512,
   parameter integer ActBytes   = 512,
   parameter integer MaxLayers  = 16,
-  parameter integer ClksPerBit = 48     // 48 MHz / 1 Mbaud
+  parameter integer ClockMhz   = 48,    // core clock: 48, 24 or 12 MHz (below the measured Fmax)
+  parameter integer ClksPerBit = ClockMhz  // derived: 1 Mbaud
 ) (
   input  wire CLK,     // 12 MHz
   input  wire BTN_N,   // user button: reset while pressed
@@ -29,12 +30,14 @@ module sk_icebreaker_top #(
   wire clk;
   wire pll_locked;
 
-  // 12 MHz * (DIVF + 1) / 2^DIVQ = 12 * 64 / 16 = 48 MHz (values from `icepll -o 48`).
+  // 12 MHz * (DIVF + 1) / 2^DIVQ: VCO 768 MHz, DIVQ 4/5/6 = 48/24/12 MHz (`icepll -o 48`).
+  localparam [2:0] Divq = (ClockMhz == 48) ? 3'd4 : (ClockMhz == 24) ? 3'd5 : 3'd6;
+
   SB_PLL40_PAD #(
     .FEEDBACK_PATH("SIMPLE"),
     .DIVR(4'b0000),
     .DIVF(7'b0111111),
-    .DIVQ(3'b100),
+    .DIVQ(Divq),
     .FILTER_RANGE(3'b001)
   ) u_pll (
     .PACKAGEPIN(CLK),
@@ -56,6 +59,14 @@ module sk_icebreaker_top #(
 
   assign LEDG_N = !irq;
   assign LEDR_N = rst_n;
+
+  // Assertions
+  initial begin
+    if (ClockMhz != 48 && ClockMhz != 24 && ClockMhz != 12) begin
+      $display("sk_icebreaker_top: ClockMhz = %0d, must be 48, 24 or 12", ClockMhz);
+      $finish;
+    end
+  end
 
 endmodule
 

@@ -17,9 +17,11 @@ def metrics(report):
     """name -> (value, kind) for the figures a baseline tracks; kind is resource or fmax."""
     out = {}
     for r in report.get("ice40_up5k_by_lanes", []):
-        if r.get("fits"):
-            out["ice40_up5k.lanes%d.lc_used" % r["lanes"]] = (r["lc_used"], "resource")
-            out["ice40_up5k.lanes%d.fmax_median_mhz" % r["lanes"]] = (r["fmax_mhz"]["median"], "fmax")
+        fits = r.get("fits")
+        # A configuration that was run but failed to fit is measured as None: a regression.
+        out["ice40_up5k.lanes%d.lc_used" % r["lanes"]] = (r["lc_used"] if fits else None, "resource")
+        out["ice40_up5k.lanes%d.fmax_median_mhz" % r["lanes"]] = (
+            r["fmax_mhz"]["median"] if fits else None, "fmax")
     if "xc7" in report:
         out["xc7.lanes%d.lut" % report["xc7"]["lanes"]] = (report["xc7"]["lut"], "resource")
     if "requant" in report:
@@ -32,7 +34,8 @@ def make_baseline(report):
         "generator": "scripts/synth/synth.py baseline (from a synth.json report)",
         "tools": report.get("tools", {}),
         "tolerance": {"resource_growth": RESOURCE_GROWTH, "fmax_drop": FMAX_DROP},
-        "metrics": {name: {"value": v, "kind": kind} for name, (v, kind) in sorted(metrics(report).items())},
+        "metrics": {name: {"value": v, "kind": kind}
+                    for name, (v, kind) in sorted(metrics(report).items()) if v is not None},
     }
 
 
@@ -50,6 +53,10 @@ def compare(report, baseline):
             continue
         value = now[name][0]
         compared += 1
+        if value is None:
+            lines.append("  %-40s baseline %10.2f  now: did not fit or failed  REGRESSED" % (name, base))
+            problems.append("%s: the configuration no longer fits or its run failed" % name)
+            continue
         change = (value - base) / base if base else 0.0
         if kind == "resource":
             bad = value > base * (1.0 + growth)
