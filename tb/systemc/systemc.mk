@@ -52,6 +52,9 @@ $(SC_VLIB): $(SC_RTL_SRCS)
 	nice $(VERILATOR) --sc -Irtl $(wildcard rtl/lint.vlt) rtl/sk_axil_top.v --top-module sk_axil_top \
 	  --prefix Vsk_axil_top -Mdir $(SC_VDIR) --build -j 2 -CFLAGS -O1 -LDFLAGS -lsystemc
 
+# the object inside that archive, which the library below takes
+$(SC_VDIR)/Vsk_axil_top__ALL.o: $(SC_VLIB) ;
+
 $(SC_VERILATED_OBJS): $(SC_OBJ)/%.o: $(SC_VLIB)
 	@mkdir -p $(dir $@)
 	nice $(CXX) $(SC_CXXFLAGS) -w -c $(VERILATOR_ROOT_DIR)/include/$*.cpp -o $@
