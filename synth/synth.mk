@@ -18,6 +18,7 @@ UART_HAL_OBJS := $(OBJ)/hal_uart/sk_hal_uart.o $(OBJ)/hal_uart/sk_uart_tty.o \
                  $(OBJ)/hal_uart/sk_uart_cli.o
 LIBSHIFTKIT_UART_A := $(LIB)/libshiftkit_uart.a
 SHIFTKIT_UART := $(BIN)/shiftkit-uart
+TEST_UART_TTY := $(BIN)/tb-uart/test_uart_tty
 
 # ---------------------------------------------------------------- tb/uart
 # The board top is Verilated with a 4-clock bit time and a 512-cycle idle timeout: the
@@ -47,7 +48,7 @@ HELP_LINES += "  synth        Yosys+nextpnr: UP5K LANES=$(SYNTH_LANES), seeds $(
               "  synth-check  LANES=8 run compared with synth/qor_baseline.json (+5% LCs/LUTs, -10% Fmax fail)" \
               "  synth-baseline  write synth/qor_baseline.json from build/reports/synth.json" \
               "  uart         build/bin/shiftkit-uart: run models on a board over a serial port" \
-              "  test-uart    UART bridge on the Verilated board top, driver in the loop" \
+              "  test-uart    uart HAL over a pty; UART bridge on the Verilated board top, driver in the loop" \
               "  test-synth-scripts  unit tests of the synthesis report and QoR gate scripts"
 
 .PHONY: synth synth-requant synth-check synth-baseline uart uart-sim test-uart test-synth-scripts
@@ -70,7 +71,12 @@ test-synth-scripts:
 	$(PYTHON) -m unittest discover -s scripts/synth -p 'test_*.py'
 
 uart: $(SHIFTKIT_UART)
-uart-sim: $(SHIFTKIT_UART_SIM) $(TEST_UART_BRIDGE)
+uart-sim: $(SHIFTKIT_UART_SIM) $(TEST_UART_BRIDGE) $(TEST_UART_TTY)
+
+# The termios link and the HAL over a pseudo-terminal (cmocka).
+$(TEST_UART_TTY): $(OBJ)/hal_uart/test_uart_tty.o $(LIBSHIFTKIT_UART_A)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $< $(LIBSHIFTKIT_UART_A) -lcmocka -lutil -lpthread
 
 $(OBJ)/hal_uart/%.o: sw/hal_uart/%.c $(UART_HEADERS)
 	@mkdir -p $(dir $@)
@@ -114,7 +120,8 @@ $(TEST_UART_BRIDGE): $(OBJ)/tb-uart/test_uart_bridge.o $(OBJ)/tb-uart/sk_uart_si
 
 # Bridge and protocol cases, then generated networks through driver + UART + RTL,
 # compared bit-exactly with the golden model by `shiftkit check`.
-test-uart: $(TEST_UART_BRIDGE) $(SHIFTKIT_UART_SIM) $(SHIFTKIT_CLI)
+test-uart: $(TEST_UART_TTY) $(TEST_UART_BRIDGE) $(SHIFTKIT_UART_SIM) $(SHIFTKIT_CLI)
+	$(TEST_UART_TTY)
 	$(TEST_UART_BRIDGE)
 	@rm -rf $(BUILD)/uart-check && mkdir -p $(BUILD)/uart-check
 	$(SHIFTKIT_CLI) gen --seed $(UART_CHECK_SEED) --count $(UART_CHECK_COUNT) $(UART_GEN_LIMITS) \
