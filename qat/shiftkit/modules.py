@@ -215,7 +215,8 @@ class ShiftNet(nn.Module):
                    raw_head=True, mode="stats"):
         """Build a ShiftNet from a float nn.Sequential of Linear, ReLU (fused into the
         Linear before it), Flatten and Dropout (ignored) modules, copying the weights.
-        The last Linear becomes a raw-accumulator head when raw_head is true."""
+        The last Linear becomes a raw-accumulator head (per-tensor exponent) when
+        raw_head is true."""
         specs = []
         for module in model:
             if isinstance(module, nn.Linear):
@@ -232,7 +233,10 @@ class ShiftNet(nn.Module):
         layers = []
         for i, (linear, relu) in enumerate(specs):
             raw = raw_head and i == len(specs) - 1 and not relu
-            layer = QuantLinear(linear.in_features, linear.out_features, w_bits=w_bits, per_channel=per_channel,
+            # A raw head keeps one weight exponent, so all its accumulators share one
+            # exponent and a host's argmax over the integers is the prediction.
+            layer = QuantLinear(linear.in_features, linear.out_features, w_bits=w_bits,
+                                per_channel=per_channel and not raw,
                                 out_bits=act_bits, relu=relu, rounding=rounding, raw_output=raw, mode=mode)
             with torch.no_grad():
                 layer.weight.copy_(linear.weight)

@@ -56,12 +56,16 @@ def parse_args(argv=None):
                                              "fashion-mnist); QAT uses lr / 5")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1, help="torch threads (the machine is shared)")
+    p.add_argument("--vector-samples", type=int, default=VECTOR_SAMPLES,
+                   help=f"test samples written as .npy vectors (default {VECTOR_SAMPLES}; 0: the whole test set)")
     p.add_argument("--skip-torch-ao", action="store_true", help="skip the two torch.ao comparison runs")
     p.add_argument("-o", "--output", required=True, help="output directory")
     args = p.parse_args(argv)
     for name in ("weight_bits", "act_bits"):
         if not 2 <= getattr(args, name) <= 8:
             p.error(f"--{name.replace('_', '-')} must be in 2..8")
+    if args.vector_samples < 0:
+        p.error("--vector-samples must be >= 0")
     if args.epochs < 1 or (args.qat_epochs is not None and args.qat_epochs < 1):
         p.error("epochs must be >= 1")
     args.qat_epochs = args.qat_epochs or args.epochs
@@ -250,7 +254,9 @@ def main(argv=None):
 
     stage("export model.skm and test vectors, run the golden model on the whole test set")
     exporter.export(int_model, out / "model.skm")
-    exporter.export_vectors(int_model, net.input_to_int(ds.x_test[:VECTOR_SAMPLES]), out / "vectors")
+    vector_count = args.vector_samples or len(ds.x_test)
+    exporter.export_vectors(int_model, net.input_to_int(ds.x_test[:vector_count]), out / "vectors")
+    np.save(out / "vectors" / "labels.npy", ds.y_test[:vector_count].numpy().astype(np.uint8))
     bad, golden_out, _ = exporter.golden_mismatches(int_model, net.input_to_int(ds.x_test))
     report["golden_acc"] = percent(raw_head_predictions(int_model, golden_out), ds.y_test)
     report["golden_mismatches"] = len(bad)

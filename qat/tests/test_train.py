@@ -13,7 +13,8 @@ from shiftkit import skm, train
 def test_short_digits_run(tmp_path, shiftkit_cli):
     out = tmp_path / "run"
     status = train.main(["--dataset", "digits", "--per-channel", "--weight-bits", "6", "--act-bits", "8",
-                         "--rounding", "half_away", "--epochs", "2", "--qat-epochs", "1", "-o", str(out)])
+                         "--rounding", "half_away", "--epochs", "2", "--qat-epochs", "1", "--vector-samples", "0",
+                         "-o", str(out)])
     assert status == 0
     report = json.loads((out / "report.json").read_text())
     for key in ("fp32_acc", "float_scale_int8_acc", "pot_qat_acc", "golden_acc", "golden_mismatches", "weight_bits",
@@ -26,12 +27,16 @@ def test_short_digits_run(tmp_path, shiftkit_cli):
                  "vectors/trace/layer00_acc.npy", "torch_ao_model.skm"):
         assert (out / name).stat().st_size > 0, name
     model = skm.load(out / "model.skm")
-    assert model.layers[-1].raw_output and all(layer.per_channel for layer in model.layers)
+    # hidden layers per channel; the raw head per tensor, so argmax over its integers is the prediction
+    assert [layer.per_channel for layer in model.layers] == [True, True, False] and model.layers[-1].raw_output
     assert all(layer.rounding == "half_away" for layer in model.layers)
     assert np.load(out / "vectors" / "input.npy").dtype == np.uint8
+    labels, expected = np.load(out / "vectors" / "labels.npy"), np.load(out / "vectors" / "expected.npy")
+    assert len(labels) == len(expected) == 450  # --vector-samples 0: the whole test set
+    assert round(100 * float((expected.argmax(axis=1) == labels).mean()), 2) == report["golden_acc"]
     result = subprocess.run([str(shiftkit_cli), "check", str(out / "model.skm"), str(out / "vectors" / "input.npy"),
                              str(out / "vectors" / "expected.npy")], capture_output=True, text=True)
-    assert result.returncode == 0 and "256 passed, 0 failed" in result.stdout, result.stdout + result.stderr
+    assert result.returncode == 0 and "450 passed, 0 failed" in result.stdout, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("argv,message", [
