@@ -107,10 +107,14 @@ test-drv-check: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE)
 	sw/tests/drv_check.sh $(SHIFTKIT_CLI) $(BUILD)/drv-check/irq "device (irq)"
 	$(SHIFTKIT_CLI) gen --seed $(SW_CHECK_SEED) --count 20 $(SW_GEN_LIMITS) -o $(BUILD)/drv-check/poll
 	SHIFTKIT_DEVICE_WAIT=poll sw/tests/drv_check.sh $(SHIFTKIT_CLI) $(BUILD)/drv-check/poll "device (poll)"
-	@# trained models, when `make qat-bench` has exported them (model.skm + vectors/)
+	@# trained models, when `make qat-bench` has exported them (model.skm + vectors/); one
+	@# larger than the default build is reported as not fitting, not as a failure
 	@set -e; for v in $(wildcard $(BUILD)/qat-bench/*/vectors/expected.npy); do \
 	  d=$$(dirname $$(dirname $$v)); echo "trained model $$d:"; \
-	  $(SHIFTKIT_CLI) check $$d/model.skm $$d/vectors/input.npy $$v --backend device; done
+	  if out=$$($(SHIFTKIT_CLI) check $$d/model.skm $$d/vectors/input.npy $$v --backend device 2>&1); \
+	  then echo "$$out"; \
+	  else case "$$out" in *"model does not fit the device"*) echo "  skipped: $$out";; \
+	       *) echo "$$out"; exit 1;; esac; fi; done
 
 # keep test objects between runs (they are intermediate files of the pattern rules)
 .SECONDARY: $(SW_TEST_SUPPORT) $(SW_SAN_LIB_OBJS) $(patsubst sw/tests/%.c,$(OBJ)/sw/tests/%.o,$(wildcard sw/tests/test_*.c)) \

@@ -1,74 +1,50 @@
-/* sk_device_timing.c — cycle estimate of the RTL schedule (sk_device_timing.h).
+/* sk_device_timing.c — cycle estimate of the RTL schedule (sk_device_timing.h), the
+ * formula of docs/regmap.md "Timing" for the sequencer of rtl/sk_core.v:
  *
- * The sequencer of rtl/sk_core.v spends, per layer: FETCH_CYCLES reading the 4-word
- * descriptor, one cycle checking it, then the RUN phase: block b of ceil(N/LANES)
- * issues one weight row per cycle for K cycles; the last tap of a block reaches the
- * shadow chain MAC_LATENCY cycles after it issued and may only issue once the chain is
- * free (nothing in flight, at most SHADOW_SLACK lanes left to drain); the chain drains
- * one channel per cycle into the requant unit, whose pipeline is REQUANT_DEPTH deep;
- * the layer ends in the first cycle with nothing issuing, in flight, draining or in
- * the requant pipeline. A run ends with one DONE cycle.
+ *   a layer K x N with B = ceil(N / LANES) blocks, block b holding
+ *   a_b = min(LANES, N - b*LANES) channels, costs
+ *     6                                  descriptor fetch (5) and check (1)
+ *   + K                                  block 0 issues one weight row per cycle
+ *   + sum_{b=1}^{B-1} max(K, 3, a_{b-1}) a later block's last row waits until the
+ *                                        previous block has (almost) drained from the
+ *                                        accumulator shadow, one channel per cycle
+ *   + a_{B-1} + 7                        the last block: 2 cycles to the shadow, a
+ *                                        drain cycles, 4 requant stages, the layer end
+ *   and a run adds one DONE cycle.
  *
- * The run phase is evaluated as the sequencer's control state machine, cycle by cycle
- * (no datapath), which is exact for any K, N, LANES and costs O(cycles). */
-#include <stdbool.h>
-
+ * sw/tests/test_device_timing.c checks this against a cycle-by-cycle model of the
+ * sequencer's control logic; `make perf-model` against the RTL's own counter. */
 #include "sk_device_timing.h"
 
-#define FETCH_CYCLES 5u   /* StFetch: address + 4 data cycles */
-#define CHECK_CYCLES 1u   /* StCheck */
-#define DONE_CYCLES 1u    /* StDone */
-#define MAC_LATENCY 2u    /* issue -> RAM output -> product: shadow load 2 cycles later */
-#define SHADOW_SLACK 3u   /* lanes that may still drain when a last tap issues */
-#define REQUANT_DEPTH 4u  /* requant stages a channel occupies after its pop */
+#define FETCH_CHECK_CYCLES 6u /* StFetch (5) + StCheck (1) */
+#define MIN_BLOCK_CYCLES 3u   /* a block never takes fewer (shadow hand-over) */
+#define LAST_BLOCK_EXTRA 7u   /* to the shadow (2) + requant stages (4) + layer end (1) */
+#define DONE_CYCLES 1u        /* StDone */
 
-static uint64_t run_phase_cycles(uint32_t lanes, uint32_t k, uint32_t n)
+static uint32_t block_channels(uint32_t lanes, uint32_t n, uint32_t b)
 {
-    uint32_t tap = 0, n0 = 0, inflight_cnt = 0, drain_left = 0;
-    bool issue_done = false, inflight = false;
-    uint32_t last_pipe = 0;  /* bit i: a last tap issued i+1 cycles ago */
-    uint32_t requant = 0;    /* bit i: a channel popped i+1 cycles ago */
-    for (uint64_t cycle = 1;; cycle++) {
-        bool tap_last = tap == k - 1;
-        uint32_t n_left = n - n0, active = n_left < lanes ? n_left : lanes;
-        bool shadow_ok = !inflight && drain_left <= SHADOW_SLACK;
-        bool issue = !issue_done && (!tap_last || shadow_ok);
-        bool pop = drain_left != 0;
-        bool mac_load = (last_pipe >> (MAC_LATENCY - 1)) & 1u;
-        bool layer_end = issue_done && !inflight && !pop && requant == 0;
-        if (layer_end)
-            return cycle;
-        if (pop)
-            drain_left--;
-        if (mac_load) {
-            drain_left = inflight_cnt;
-            inflight = false;
-        }
-        if (issue) {
-            if (tap_last) {
-                tap = 0;
-                n0 += lanes;
-                inflight = true;
-                inflight_cnt = active;
-                if (n_left <= lanes)
-                    issue_done = true;
-            } else {
-                tap++;
-            }
-        }
-        last_pipe = (last_pipe << 1 | (uint32_t)(issue && tap_last)) & ((1u << MAC_LATENCY) - 1);
-        requant = (requant << 1 | (uint32_t)pop) & ((1u << REQUANT_DEPTH) - 1);
-    }
+    uint32_t left = n - b * lanes;
+    return left < lanes ? left : lanes;
 }
 
 uint64_t sk_timing_layer_cycles(uint32_t lanes, uint32_t k, uint32_t n)
 {
-    return FETCH_CYCLES + CHECK_CYCLES + run_phase_cycles(lanes, k, n);
+    uint32_t blocks = (uint32_t)(((uint64_t)n + lanes - 1) / lanes);
+    uint64_t cycles = FETCH_CHECK_CYCLES + (uint64_t)k;
+    for (uint32_t b = 1; b < blocks; b++) {
+        uint64_t block = k, prev = block_channels(lanes, n, b - 1);
+        if (block < MIN_BLOCK_CYCLES)
+            block = MIN_BLOCK_CYCLES;
+        if (block < prev)
+            block = prev;
+        cycles += block;
+    }
+    return cycles + block_channels(lanes, n, blocks - 1) + LAST_BLOCK_EXTRA;
 }
 
 uint64_t sk_timing_check_cycles(void)
 {
-    return FETCH_CYCLES + CHECK_CYCLES;
+    return FETCH_CHECK_CYCLES;
 }
 
 uint64_t sk_timing_layer_issue_cycles(uint32_t lanes, uint32_t k, uint32_t n)

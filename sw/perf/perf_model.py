@@ -16,7 +16,8 @@ also compared with the golden model. Writes build/reports/perf_model.json:
 model_words is the packed model in the device's layout (weight rows padded to LANES,
 biases, per-channel shift words, descriptors); words_written is what the driver's
 load wrote (model_words + NUM_LAYERS when every word is written once); skm_words is
-the .skm file size / 4 for comparison. A network directory holds model.skm and
+the .skm file size / 4 for comparison. A model larger than the default build, refused
+by both backends with the same fit error, is listed under "skipped". A network directory holds model.skm and
 input.npy, or model.skm and vectors/input.npy (a trained model from qat-bench).
 
 Standard library only. Exit status 1 if a backend fails or an output differs.
@@ -31,6 +32,7 @@ import sys
 import tempfile
 
 CYCLES_RE = re.compile(r"(\d+) busy cycles")
+NO_FIT = "model does not fit the device"
 WORDS_RE = re.compile(r"(\d+) words written for a (\d+)-word model")
 
 
@@ -75,7 +77,7 @@ def main():
         else:
             nets += sorted(os.path.join(d, s) for s in os.listdir(d)
                            if os.path.isfile(os.path.join(d, s, "model.skm")))
-    results, failures = [], 0
+    results, skipped, failures = [], [], 0
     with tempfile.TemporaryDirectory() as tmp:
         for net in nets:
             model, inp = os.path.join(net, "model.skm"), os.path.join(net, "input.npy")
@@ -84,14 +86,27 @@ def main():
             outs = {b: os.path.join(tmp, b + ".npy") for b in ("golden", "device", "rtl")}
             name = os.path.join(os.path.basename(os.path.dirname(os.path.abspath(net))),
                                 os.path.basename(net))
-            try:
-                run(args.shiftkit, "golden", model, inp, outs["golden"])
-                dev_err = run(args.shiftkit, "device", model, inp, outs["device"])
-                rtl_err = run(args.shiftkit, args.rtl_backend, model, inp, outs["rtl"])
-            except RuntimeError as e:
-                print("perf-model: %s: %s" % (name, e), file=sys.stderr)
+            errors = {}
+            for backend, key in (("golden", "golden"), ("device", "device"),
+                                 (args.rtl_backend, "rtl")):
+                try:
+                    errors[key] = run(args.shiftkit, backend, model, inp, outs[key])
+                except RuntimeError as e:
+                    errors[key] = e
+            failed = {k: e for k, e in errors.items() if isinstance(e, RuntimeError)}
+            if failed and set(failed) == {"device", "rtl"} and all(
+                    NO_FIT in str(e) for e in failed.values()):
+                # both refuse a model larger than the default build: not a mismatch
+                reason = str(failed["device"]).split(NO_FIT + ": ", 1)[-1]
+                skipped.append({"name": name, "reason": reason})
+                print("%-40s skipped, does not fit the default build: %s" % (name, reason))
+                continue
+            if failed:
+                for e in failed.values():
+                    print("perf-model: %s: %s" % (name, e), file=sys.stderr)
                 failures += 1
                 continue
+            dev_err, rtl_err = errors["device"], errors["rtl"]
             golden = open(outs["golden"], "rb").read()
             for b in ("device", "rtl"):
                 if open(outs[b], "rb").read() != golden:
@@ -123,6 +138,7 @@ def main():
         "max_extra_writes": max((r["words_written"] - r["model_words"] for r in results
                                  if r["words_written"] is not None), default=None),
         "networks": results,
+        "skipped": skipped,
         "failures": failures,
     }
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
