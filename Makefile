@@ -19,7 +19,8 @@ CXX ?= g++
 PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 
 TEST_TARGETS :=
-HELP_LINES :=
+HELP_LINES := "  demo         train the digits MLP with PoT QAT and run it bit-exactly on every rung" \
+              "               (DATASET=fashion-mnist for Fashion-MNIST); report in build/demo/"
 
 include cmodel/cmodel.mk
 -include sw/sw.mk
@@ -29,7 +30,11 @@ include cmodel/cmodel.mk
 -include qat/qat.mk
 -include synth/synth.mk
 
-.PHONY: all deps test help clean
+# The main flow (docs/verification.md): train, export, run every rung, report.
+DATASET ?= digits
+ARCH ?= mlp
+
+.PHONY: all deps test help clean demo demo-run
 all: $(ALL_TARGETS)
 
 deps:
@@ -37,6 +42,13 @@ deps:
 
 test: $(TEST_TARGETS)
 	@echo "make test: all test targets passed ($(TEST_TARGETS))"
+
+demo:
+	scripts/install-deps.sh
+	$(MAKE) --no-print-directory demo-run
+
+demo-run: $(SHIFTKIT_CLI) $(LIBSHIFTKIT_SO) $(SHIFTKIT_DEVICE) $(SHIFTKIT_RTL) $(SHIFTKIT_SC_LINKS)
+	$(PYTHON) scripts/demo.py --dataset $(DATASET) --arch $(ARCH) -o $(BUILD)/demo
 
 help:
 	@echo "shiftkit make targets:"

@@ -1,0 +1,323 @@
+#!/usr/bin/env python3
+"""shiftkit demo: train a power-of-two network and run it bit-exactly on every rung.
+
+    make demo                                  # digits MLP (the embedded default)
+    DATASET=fashion-mnist make demo            # the same on Fashion-MNIST
+
+Stages, each printing one line when it starts and its result when it ends:
+  1. train    PoT QAT with the PyTorch trainer; export model.skm and the whole test
+              set as integer vectors (input.npy, the trainer's integer simulation as
+              expected.npy, labels.npy)
+  2. rungs    the whole test set through every backend that is built: golden (C),
+              device (C device model through the driver), rtl (Verilated RTL through
+              the driver), sc-tlm / sc-rtl (SystemC); every output is compared with
+              the golden model's, whole tensors, and with the trainer's
+  3. layers   each layer alone on the RTL, on its real inputs, for cycles, MACs and
+              utilization per layer from the core's own counters
+  4. report   build/demo/report.{json,md,html} with plots (confusion matrix, training
+              curves, exponents and shifts)
+
+Exit status 0 only if every rung matched on every sample.
+"""
+import argparse
+import base64
+import datetime
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNGS = ["golden", "device", "rtl", "sc-tlm", "sc-rtl"]
+_started = time.time()
+
+
+def say(text):
+    print(f"[demo {time.time() - _started:6.1f}s] {text}", flush=True)
+
+
+def run(cmd, env=None, capture=True):
+    """Run a command; on failure print its output and raise."""
+    proc = subprocess.run([str(c) for c in cmd], env=env, text=True,
+                          stdout=subprocess.PIPE if capture else None,
+                          stderr=subprocess.PIPE if capture else None)
+    if proc.returncode != 0:
+        if capture:
+            sys.stderr.write(proc.stdout or "")
+            sys.stderr.write(proc.stderr or "")
+        raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}")
+    return proc
+
+
+def python_env(args):
+    env = dict(os.environ)
+    env.update(PYTHONPATH=str(ROOT / "qat"), SHIFTKIT_LIB=str(args.lib), SHIFTKIT_CLI=str(args.shiftkit),
+               OMP_NUM_THREADS="1", MPLBACKEND="Agg")
+    return env
+
+
+def stage_train(args, out):
+    train_dir = out / "train"
+    cmd = [args.python, "-m", "shiftkit.train", "--dataset", args.dataset, "--arch", args.arch,
+           "--weight-bits", "8", "--act-bits", "8", "--per-channel", "--rounding", args.rounding,
+           "--epochs", str(args.epochs), "--vector-samples", "0", "--skip-torch-ao", "-o", train_dir]
+    say(f"train: {args.dataset} {args.arch}, 8/8-bit per-channel PoT QAT, {args.rounding} "
+        f"({args.epochs} epochs) ...")
+    t0 = time.time()
+    run(cmd, env=python_env(args), capture=False)  # the trainer prints its own progress
+    report = json.loads((train_dir / "report.json").read_text())
+    say(f"train: fp32 {report['fp32_acc']:.2f}%, PoT QAT {report['pot_qat_acc']:.2f}%, "
+        f"golden {report['golden_acc']:.2f}%, trainer vs golden mismatches "
+        f"{report['golden_mismatches']} ({time.time() - t0:.1f} s)")
+    return train_dir, report, time.time() - t0
+
+
+def backend_available(args, rung):
+    return rung == "golden" or (Path(args.shiftkit).parent / f"shiftkit-{rung}").exists()
+
+
+def first_mismatch(got, want):
+    bad = np.nonzero((got != want).any(axis=1))[0]
+    if len(bad) == 0:
+        return 0, None
+    s = int(bad[0])
+    c = int(np.nonzero(got[s] != want[s])[0][0])
+    return len(bad), {"sample": s, "channel": c, "got": int(got[s, c]), "want": int(want[s, c])}
+
+
+def stage_rungs(args, out, vectors):
+    """The whole test set through every built backend; compare with golden."""
+    model, inputs = vectors / "model.skm", vectors / "input.npy"
+    expected = np.load(vectors / "expected.npy").astype(np.int64)
+    labels = np.load(vectors / "labels.npy")
+    results, golden = {}, None
+    for rung in RUNGS:
+        if not backend_available(args, rung):
+            say(f"rung {rung}: not built, skipped")
+            continue
+        say(f"rung {rung}: {len(labels)} samples ...")
+        dest = out / f"out_{rung}.npy"
+        t0 = time.time()
+        proc = run([args.shiftkit, "run", model, inputs, "-o", dest, "--backend", rung])
+        wall = time.time() - t0
+        got = np.load(dest).astype(np.int64)
+        if rung == "golden":
+            golden = got
+        mismatches, first = first_mismatch(got, golden)
+        vs_trainer, _ = first_mismatch(got, expected)
+        acc = float((got.argmax(axis=1) == labels).mean() * 100)
+        res = {"samples": int(len(got)), "mismatches_vs_golden": mismatches, "first_mismatch": first,
+               "mismatches_vs_trainer": vs_trainer, "accuracy": round(acc, 2), "wall_s": round(wall, 2),
+               "stderr": proc.stderr.strip().splitlines()[-3:]}
+        cycles = re.search(r"(\d+) simulated cycles", proc.stderr or "")
+        if cycles:
+            res["sim_cycles"] = int(cycles.group(1))
+            res["sim_cycles_per_s"] = round(int(cycles.group(1)) / wall) if wall > 0 else None
+        results[rung] = res
+        say(f"rung {rung}: {mismatches} mismatches vs golden, {vs_trainer} vs the trainer, "
+            f"accuracy {acc:.2f}% ({wall:.1f} s)")
+    return results
+
+
+def rtl_perf_line(stderr):
+    m = re.search(r"(\d+) busy cycles, (\d+) MACs, (\d+) stall cycles", stderr)
+    return None if not m else {"cycles": int(m.group(1)), "macs": int(m.group(2)), "stall_cycles": int(m.group(3))}
+
+
+def stage_layers(args, out, vectors, lanes):
+    """Each layer alone on the RTL on its real inputs (the golden trace), for
+    per-layer cycles, MACs and utilization from the core's counters."""
+    sys.path.insert(0, str(ROOT / "qat"))
+    from shiftkit import skm  # the package's .skm reader/writer (docs/model-format.md)
+    from shiftkit.intmodel import IntModel
+
+    model = skm.load(vectors / "model.skm")
+    trace = out / "trace"
+    run([args.shiftkit, "run", vectors / "model.skm", vectors / "input.npy", "-o", out / "trace_out.npy",
+         "--trace", trace])
+    layers, x_path = [], vectors / "input.npy"
+    for i, layer in enumerate(model.layers):
+        # Layer i alone, with its real input type and exponent (datapath §8).
+        in_bits, in_signed = model.layer_in_type(i)
+        single = IntModel(in_bits, in_signed, model.layer_in_exp(i), [layer])
+        path = out / f"layer{i:02d}.skm"
+        skm.save(single, path)
+        proc = run([args.shiftkit, "run", path, x_path, "-o", out / f"layer{i:02d}_rtl.npy", "--backend", "rtl"])
+        perf = rtl_perf_line(proc.stderr) or {}
+        got = np.load(out / f"layer{i:02d}_rtl.npy")
+        want = np.load(trace / f"layer{i:02d}_out.npy")
+        entry = {"layer": i, "k": layer.k, "n": layer.n, "mismatches": int((got != want).any(axis=1).sum()), **perf}
+        if perf.get("cycles"):
+            entry["utilization"] = round(perf["macs"] / (perf["cycles"] * lanes), 4)
+        layers.append(entry)
+        say(f"layer {i} ({layer.k}x{layer.n}) on the RTL: {perf.get('cycles', '?')} cycles, "
+            f"{perf.get('macs', '?')} MACs, utilization {entry.get('utilization', '?')}")
+        x_path = trace / f"layer{i:02d}_out.npy"
+    return layers
+
+
+def confusion_png(labels, predictions, path, classes):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    m = np.zeros((classes, classes), dtype=int)
+    for t, p in zip(labels, predictions):
+        m[t, p] += 1
+    fig, ax = plt.subplots(figsize=(5, 4.5))
+    ax.imshow(m, cmap="Blues")
+    for i in range(classes):
+        for j in range(classes):
+            if m[i, j]:
+                ax.text(j, i, str(m[i, j]), ha="center", va="center", fontsize=7,
+                        color="white" if m[i, j] > m.max() / 2 else "black")
+    ax.set_xlabel("predicted (RTL)")
+    ax.set_ylabel("true")
+    ax.set_xticks(range(classes))
+    ax.set_yticks(range(classes))
+    ax.set_title("confusion matrix, integer outputs of the RTL")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return m.tolist()
+
+
+def write_reports(out, report, images):
+    (out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    rows = [f"| {r} | {v['samples']} | {v['mismatches_vs_golden']} | {v['accuracy']:.2f} | {v['wall_s']} |"
+            for r, v in report["rungs"].items()]
+    layer_rows = [f"| {l['layer']} | {l['k']}x{l['n']} | {l.get('cycles', '')} | {l.get('macs', '')} | "
+                  f"{l.get('utilization', '')} | {', '.join(map(str, sorted(set(l['shifts']))))} |"
+                  for l in report["layers"]]
+    verdict = "PASS: every rung matches the golden model on every sample" if report["pass"] else \
+        "FAIL: some rung differs from the golden model"
+    md = [f"# shiftkit demo — {report['dataset']} {report['arch']}", "",
+          f"**{verdict}.** {report['samples']} test samples, generated {report['generated']}.", "",
+          "| accuracy | % |", "|---|---:|",
+          f"| FP32 | {report['fp32_acc']:.2f} |", f"| PoT QAT (PyTorch integer simulation) | {report['pot_qat_acc']:.2f} |",
+          f"| golden model (C) | {report['golden_acc']:.2f} |", f"| RTL | {report['rtl_acc']} |", "",
+          "## Rungs of the verification ladder", "",
+          "| rung | samples | mismatches vs golden | accuracy % | wall s |", "|---|---:|---:|---:|---:|", *rows, "",
+          f"Trainer integer simulation vs golden: {report['mismatches']['trainer']} mismatching samples.", "",
+          "## Layers on the RTL", "",
+          f"LANES = {report['lanes']}; utilization = MACs / (cycles x LANES), from the core's counters.", "",
+          "| layer | k x n | cycles | MACs | utilization | shifts |", "|---|---|---:|---:|---:|---|", *layer_rows, "",
+          f"Verilator: {report.get('verilator_cycles_per_s', 'n/a')} simulated cycles/s (whole process, "
+          "including model loading over the bus).", "",
+          "## Wall time per stage (s)", "",
+          *[f"- {k}: {v}" for k, v in report["wall_s_per_stage"].items()], f"- total: {report['wall_s']}", "",
+          *[f"![{name}]({name}.png)" for name in images]]
+    (out / "report.md").write_text("\n".join(md) + "\n")
+    body = "\n".join(md)
+    # HTML: the same content, with plots embedded so the file stands alone.
+    parts = []
+    for line in body.splitlines():
+        if line.startswith("!["):
+            name = line[2:line.index("]")]
+            data = base64.b64encode(images[name].read_bytes()).decode()
+            parts.append(f'<p><img alt="{name}" src="data:image/png;base64,{data}"></p>')
+        elif line.startswith("# "):
+            parts.append(f"<h1>{html.escape(line[2:])}</h1>")
+        elif line.startswith("## "):
+            parts.append(f"<h2>{html.escape(line[3:])}</h2>")
+        elif line.startswith("|---"):
+            continue
+        elif line.startswith("|"):
+            cells = [html.escape(c.strip()) for c in line.strip("|").split("|")]
+            parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        elif line:
+            parts.append(f"<p>{html.escape(line).replace('**', '')}</p>")
+    text, in_table = [], False
+    for p in parts:
+        if p.startswith("<tr>") and not in_table:
+            text.append("<table>")
+            in_table = True
+        if not p.startswith("<tr>") and in_table:
+            text.append("</table>")
+            in_table = False
+        text.append(p)
+    if in_table:
+        text.append("</table>")
+    style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}"
+             "td{border:1px solid #ccc;padding:2px 8px}tr:first-child td{font-weight:bold}")
+    (out / "report.html").write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>shiftkit demo"
+                                     f"</title><style>{style}</style></head><body>{''.join(text)}</body></html>\n")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--dataset", default=os.environ.get("DATASET", "digits"), choices=("digits", "fashion-mnist"))
+    p.add_argument("--arch", default=os.environ.get("ARCH", "mlp"), choices=("mlp",))
+    p.add_argument("--epochs", type=int, help="training epochs (default: 15 digits, 8 fashion-mnist)")
+    p.add_argument("--rounding", default="half_up", choices=("floor", "half_up", "half_away", "half_even"))
+    p.add_argument("--shiftkit", default=str(ROOT / "build/bin/shiftkit"))
+    p.add_argument("--lib", default=str(ROOT / "build/lib/libshiftkit.so"))
+    p.add_argument("--python", default=sys.executable)
+    p.add_argument("--lanes", type=int, default=8, help="LANES of the simulated core")
+    p.add_argument("-o", "--out", default=str(ROOT / "build/demo"))
+    args = p.parse_args()
+    args.epochs = args.epochs or (15 if args.dataset == "digits" else 8)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    walls = {}
+    train_dir, train_report, train_wall = stage_train(args, out)
+    walls["train"] = round(train_wall, 1)
+    vectors = train_dir / "vectors"
+    if not (vectors / "model.skm").exists():
+        (vectors / "model.skm").write_bytes((train_dir / "model.skm").read_bytes())
+    t0 = time.time()
+    rungs = stage_rungs(args, out, vectors)
+    walls["rungs"] = round(time.time() - t0, 1)
+    layers = []
+    if "rtl" in rungs:
+        t0 = time.time()
+        layers = stage_layers(args, out, vectors, args.lanes)
+        walls["layers"] = round(time.time() - t0, 1)
+
+    say("report: writing report.json, report.md, report.html ...")
+    labels = np.load(vectors / "labels.npy")
+    best = "rtl" if "rtl" in rungs else "golden"
+    predictions = np.load(out / f"out_{best}.npy").argmax(axis=1)
+    classes = int(max(labels.max(), predictions.max()) + 1)
+    images = {"confusion": out / "confusion.png", "curves": train_dir / "curves.png",
+              "exponents": train_dir / "exponents.png"}
+    confusion = confusion_png(labels, predictions, images["confusion"], classes)
+    for name in ("curves", "exponents"):
+        if images[name].exists():
+            (out / f"{name}.png").write_bytes(images[name].read_bytes())
+            images[name] = out / f"{name}.png"
+        else:
+            del images[name]
+    mismatches = {"trainer": int(train_report["golden_mismatches"])}
+    mismatches.update({r: v["mismatches_vs_golden"] for r, v in rungs.items() if r != "golden"})
+    mismatches["golden"] = rungs["golden"]["mismatches_vs_trainer"]
+    for i, layer in enumerate(layers):
+        layer["shifts"] = train_report["exponents"][i]["shifts"]
+        mismatches[f"rtl_layer{i}"] = layer["mismatches"]
+    report = {
+        "dataset": args.dataset, "arch": args.arch,
+        "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "fp32_acc": train_report["fp32_acc"], "pot_qat_acc": train_report["pot_qat_acc"],
+        "golden_acc": rungs["golden"]["accuracy"], "rtl_acc": rungs.get("rtl", {}).get("accuracy"),
+        "mismatches": mismatches, "samples": rungs["golden"]["samples"],
+        "pass": all(v == 0 for v in mismatches.values()),
+        "lanes": args.lanes, "layers": layers, "rungs": rungs,
+        "exponents": train_report["exponents"], "in_exp": train_report.get("in_exp"),
+        "verilator_cycles_per_s": rungs.get("rtl", {}).get("sim_cycles_per_s"),
+        "confusion_matrix": confusion, "wall_s_per_stage": walls,
+        "wall_s": round(time.time() - _started, 1),
+    }
+    write_reports(out, report, images)
+    say(f"report: {out / 'report.html'} — mismatches {json.dumps(mismatches)}; "
+        f"fp32 {report['fp32_acc']:.2f}%, PoT {report['pot_qat_acc']:.2f}%, RTL {report['rtl_acc']}%")
+    return 0 if report["pass"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
