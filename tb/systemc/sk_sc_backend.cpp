@@ -89,20 +89,6 @@ SC_MODULE(sc_platform) {
     }
 };
 
-static sk_status to_sk_status(sk_drv_status st)
-{
-    switch (st) {
-    case SK_DRV_OK: return SK_OK;
-    case SK_DRV_ERR_BAD_ARG: return SK_ERR_BAD_ARG;
-    case SK_DRV_ERR_NOMEM: return SK_ERR_NOMEM;
-    case SK_DRV_ERR_INPUT: return SK_ERR_INPUT_RANGE;
-    case SK_DRV_ERR_BAD_MODEL: return SK_ERR_BAD_FIELD;
-    case SK_DRV_ERR_MODEL_TOO_LARGE:
-    case SK_DRV_ERR_UNSUPPORTED: return SK_ERR_BAD_SHAPE;
-    default: return SK_ERR_IO;
-    }
-}
-
 static sc_time clock_period_from_env()
 {
     const char *s = getenv("SHIFTKIT_SC_CLOCK_PS");
@@ -144,14 +130,11 @@ static sk_status sc_run(sc_target target, const char *name, const sk_model *mode
                         const char *model_path, const sk_tensor *input, sk_tensor *output,
                         sk_error *err)
 {
-    const sk_layer *first = &model->layers[0], *last = &model->layers[model->num_layers - 1];
-    size_t batch = input->ndim == 1 ? 1 : input->shape[0];
-    size_t k = input->ndim == 1 ? input->shape[0] : input->shape[1];
-    if (input->ndim > 2 || k != first->k || batch == 0) {
-        snprintf(err->msg, sizeof err->msg, "input: shape does not match the model's %u inputs"
-                 " (want [batch][%u])", first->k, first->k);
-        return SK_ERR_BAD_SHAPE;
-    }
+    const sk_layer *last = &model->layers[model->num_layers - 1];
+    size_t batch = 0;
+    sk_drv_status st = sk_drv_tensor_batch(model, input, &batch, err);
+    if (st != SK_DRV_OK)
+        return sk_drv_to_sk_status(st);
     /* SystemC elaborates once per process: one platform, one run */
     static bool used = false;
     if (used) {
@@ -171,9 +154,9 @@ static sk_status sc_run(sc_target target, const char *name, const sk_model *mode
 
     sc_time period = clock_period_from_env();
     sc_platform platform("platform", target, period);
-    sk_drv_status st = SK_DRV_OK;
     sk_drv_load_report load = {};
     sc_run_times times;
+    /* open + load and the run apart (not sk_drv_run_tensor) to time the two phases */
     platform.job = [&](sk_tlm_hal &initiator) {
         sc_time t0 = sc_time_stamp();
         sk_hal hal = initiator.hal();
@@ -192,7 +175,7 @@ static sk_status sc_run(sc_target target, const char *name, const sk_model *mode
     sc_start();
     if (st != SK_DRV_OK) {
         sk_tensor_free(output);
-        return to_sk_status(st);
+        return sk_drv_to_sk_status(st);
     }
     fprintf(stderr, "%s: %s: %zu samples; open+load %s (%" PRIu64 " words), run %s, "
             "%" PRIu64 " busy cycles, %" PRIu64 " bus accesses\n", name, model_path, batch,

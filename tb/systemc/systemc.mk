@@ -38,7 +38,7 @@ SC_DOC_EXAMPLE := $(BIN)/sk-sc-doc-example
 SC_TEST_SEED ?= $(or $(REGRESS_SEED),1)
 SC_GEN_LIMITS ?= $(or $(REGRESS_LIMITS),--max-layers 6 --max-dim 96 --max-batch 3)
 SC_TEST_COUNT ?= $(or $(TEST_RANDOM_COUNT),100)
-SC_TRAINED_MAX ?= 4
+SC_TRAINED_MAX ?= 8
 
 TEST_TARGETS += sc-test
 HELP_LINES += "  systemc      SystemC models: build/bin/shiftkit-sc-tlm, shiftkit-sc-rtl, sk-sc-example" \
