@@ -20,6 +20,10 @@ CONFIGS = {
         ["--dataset", "digits", "--weight-bits", "8", "--act-bits", "8", "--per-channel", "--epochs", "30",
          "--qat-epochs", "10"],
         [("pot_qat_acc", "fp32_acc", 0.5)]),
+    "digits_mlp_w4a4_per_channel_floor": (  # informational: narrow types, the cheapest rounding
+        ["--dataset", "digits", "--weight-bits", "4", "--act-bits", "4", "--per-channel", "--rounding", "floor",
+         "--epochs", "30", "--qat-epochs", "10", "--skip-torch-ao"],
+        []),
     "fashion_mlp_w8a8_per_channel": (
         ["--dataset", "fashion-mnist", "--weight-bits", "8", "--act-bits", "8", "--per-channel", "--epochs", "10",
          "--qat-epochs", "3", "--batch-size", "128"],
