@@ -22,7 +22,7 @@ POLL_CASES=${POLL_CASES:-5}
 # register-map behaviour of both targets, side by side
 bus_out=$("$bin/sk-sc-bus-test")
 echo "$bus_out"
-for target in tlm rtl; do
+for target in tlm rtl bridge-timeout; do
     if grep -q "^bus test $target: [0-9]* checks, 0 failed" <<<"$bus_out"; then
         passed=$((passed + 1))
     else

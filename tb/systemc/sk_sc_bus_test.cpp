@@ -5,7 +5,8 @@
  * SLVERR for holes, words past a window's size and out-of-range addresses, bursts refused, byte enables as WSTRB, read-only writes ignored, window
  * access refused while busy, START_REFUSED, the level interrupt (masked run ends in a
  * wait timeout of exactly the asked simulated time, enabling it raises irq, IRQ_CLEAR
- * drops it), an error run (NUM_LAYERS 0) and SOFT_RESET.
+ * drops it), an error run (NUM_LAYERS 0) and SOFT_RESET. A third initiator checks that
+ * the bridge ends transactions to a slave that never answers with an error in time.
  * Prints "bus test <target>: N checks, M failed" per target; exit 1 on any failure. */
 #include <cstdio>
 #include <cstring>
@@ -144,13 +145,43 @@ static void script(sk_tlm_hal &cpu, checker &c)
     c.expect(!cpu.irq_i.read(), "irq low after SOFT_RESET");
 }
 
+/* A bridge whose slave never answers: every ready and valid input tied low. */
+static const unsigned DEAD_TIMEOUT = 50;
+static void dead_script(sk_tlm_hal &cpu, checker &c)
+{
+    uint32_t v = 0;
+    sc_time t0 = sc_time_stamp();
+    c.expect(cpu.read32(SK_REG_ID, &v) != 0, "read from a dead slave ends in an error");
+    c.expect(cpu.write32(SK_REG_IRQ_ENABLE, 1) != 0, "write to a dead slave ends in an error");
+    sc_time limit = sc_time(10, SC_NS) * double(2 * (DEAD_TIMEOUT + 2));
+    c.expect(sc_time_stamp() - t0 <= limit, "both within the bridge's timeout (ns)",
+             uint64_t((sc_time_stamp() - t0).to_seconds() * 1e9), uint64_t(limit.to_seconds() * 1e9));
+}
+
+struct dead_slave {
+    sc_signal<uint32_t> awaddr, awprot, wdata, wstrb, bresp, araddr, arprot, rdata, rresp;
+    sc_signal<bool> awvalid, awready, wvalid, wready, bvalid, bready, arvalid, arready, rvalid,
+        rready;
+    void bind(sk_axil_bridge &b)
+    {
+        b.m_axil_awaddr(awaddr); b.m_axil_awprot(awprot); b.m_axil_awvalid(awvalid);
+        b.m_axil_awready(awready); b.m_axil_wdata(wdata); b.m_axil_wstrb(wstrb);
+        b.m_axil_wvalid(wvalid); b.m_axil_wready(wready); b.m_axil_bresp(bresp);
+        b.m_axil_bvalid(bvalid); b.m_axil_bready(bready); b.m_axil_araddr(araddr);
+        b.m_axil_arprot(arprot); b.m_axil_arvalid(arvalid); b.m_axil_arready(arready);
+        b.m_axil_rdata(rdata); b.m_axil_rresp(rresp); b.m_axil_rvalid(rvalid);
+        b.m_axil_rready(rready);
+    }
+};
+
 SC_MODULE(runner) {
     sk_tlm_hal cpu{"cpu"};
     checker chk;
     bool done = false;
-    sc_event *finished;
+    void (*run_script)(sk_tlm_hal &, checker &);
     SC_HAS_PROCESS(runner);
-    runner(sc_module_name n, const char *target, sc_event *fin) : sc_module(n), finished(fin)
+    runner(sc_module_name n, const char *target, void (*fn)(sk_tlm_hal &, checker &))
+        : sc_module(n), run_script(fn)
     {
         chk.target = target;
         SC_THREAD(main_thread);
@@ -158,9 +189,8 @@ SC_MODULE(runner) {
     void main_thread()
     {
         wait(100, SC_NS); /* past the RTL's reset */
-        script(cpu, chk);
+        run_script(cpu, chk);
         done = true;
-        finished->notify();
     }
 };
 
@@ -169,8 +199,8 @@ int sc_main(int, char **)
     sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO, SC_DO_NOTHING);
     sc_clock clk("clk", 10, SC_NS);
     sc_signal<bool> rst_n("rst_n"), irq_tlm("irq_tlm"), irq_rtl("irq_rtl");
-    sc_event finished;
-    runner tlm_side("tlm_side", "tlm", &finished), rtl_side("rtl_side", "rtl", &finished);
+    runner tlm_side("tlm_side", "tlm", script), rtl_side("rtl_side", "rtl", script);
+    runner dead_side("dead_side", "bridge-timeout", dead_script);
     sk_tlm_device tlm("tlm", sc_time(10, SC_NS));
     sk_rtl_device rtl("rtl");
     tlm_side.cpu.socket.bind(tlm.socket);
@@ -181,14 +211,23 @@ int sc_main(int, char **)
     rtl.clk_i(clk);
     rtl.rst_ni(rst_n);
     rtl.irq_o(irq_rtl);
+    sk_axil_bridge dead_bridge("dead_bridge", 24, DEAD_TIMEOUT);
+    dead_slave dead;
+    sc_signal<bool> irq_dead("irq_dead");
+    dead.bind(dead_bridge);
+    dead_bridge.clk_i(clk);
+    dead_bridge.rst_ni(rst_n);
+    dead_side.cpu.socket.bind(dead_bridge.socket);
+    dead_side.cpu.irq_i(irq_dead);
 
     rst_n.write(false);
     sc_start(50, SC_NS);
     rst_n.write(true);
-    while (!(tlm_side.done && rtl_side.done) && sc_time_stamp() < sc_time(1, SC_MS))
+    while (!(tlm_side.done && rtl_side.done && dead_side.done) &&
+           sc_time_stamp() < sc_time(1, SC_MS))
         sc_start(1, SC_US);
     int bad = 0;
-    for (runner *r : {&tlm_side, &rtl_side}) {
+    for (runner *r : {&tlm_side, &rtl_side, &dead_side}) {
         if (!r->done)
             r->chk.expect(false, "script did not finish within 1 ms of simulated time");
         std::printf("bus test %s: %d checks, %d failed\n", r->chk.target, r->chk.checks,
