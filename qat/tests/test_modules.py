@@ -177,3 +177,25 @@ def test_wrong_input_width_is_a_clear_error():
     net, x = random_net(2, 8, 8, False, "floor", False)
     with pytest.raises(ValueError, match="input has 23 features per sample, the first layer takes 24"):
         net(x[:, :23])
+
+
+def test_learned_exponents_train_and_stay_golden_exact():
+    torch.manual_seed(3)
+    seq = nn.Sequential(nn.Linear(16, 12), nn.ReLU(), nn.Linear(12, 4))
+    net = ShiftNet.from_float(seq, QuantInput(8, signed=True), w_bits=5, act_bits=6, per_channel=True,
+                              rounding="half_even", mode="learned")
+    x, y = torch.randn(128, 16), torch.randint(0, 4, (128,))
+    net.calibrate([x])
+    thresholds = [p for n, p in net.named_parameters() if n.endswith("log2_threshold")]
+    before = [t.detach().clone() for t in thresholds]
+    opt = torch.optim.Adam(net.parameters(), lr=0.05)
+    for _ in range(20):
+        loss = nn.functional.cross_entropy(net(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert len(thresholds) == 3 and any  # two weight quantizers, one hidden output(not torch.equal(a, b) for a, b in zip(before, thresholds))
+    net.eval()
+    model = net.integer_model()
+    x_int = net.input_to_int(x)
+    assert torch.equal(model(x_int), golden.infer(model, x_int))
