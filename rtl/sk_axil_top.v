@@ -167,6 +167,38 @@ module sk_axil_top #(
     endcase
   end
 
+  reg       irq_enable_d, done_d, error_d, refused_d;
+  reg [7:0] num_layers_d, err_code_d, err_layer_d;
+  always @(*) begin
+    irq_enable_d = irq_enable_q;
+    num_layers_d = num_layers_q;
+    done_d       = done_q;
+    error_d      = error_q;
+    refused_d    = refused_q;
+    err_code_d   = err_code_q;
+    err_layer_d  = err_layer_q;
+    if (reg_write && addr_q == SK_REG_IRQ_ENABLE && wstrb_q[0])
+      irq_enable_d = wdata_q[SK_IRQ_ENABLE_DONE_LSB];
+    if (reg_write && addr_q == SK_REG_NUM_LAYERS && wstrb_q[0])
+      num_layers_d = wdata_q[SK_NUM_LAYERS_VALUE_LSB +: SK_NUM_LAYERS_VALUE_WIDTH];
+    // In the order of docs/regmap.md: SOFT_RESET, IRQ_CLEAR, START; then the core.
+    if (soft_reset || start_ok) begin
+      done_d      = 1'b0;
+      error_d     = 1'b0;
+      refused_d   = 1'b0;
+      err_code_d  = SK_HWERR_NONE;
+      err_layer_d = 8'd0;
+    end
+    if (irq_clear) done_d = 1'b0;
+    if (start && !start_ok) refused_d = 1'b1;
+    if (core_done && !soft_reset) begin
+      done_d      = 1'b1;
+      error_d     = core_err_code != SK_HWERR_NONE;
+      err_code_d  = core_err_code;
+      err_layer_d = error_d ? core_err_layer : 8'd0;
+    end
+  end
+
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       irq_enable_q <= 1'b0;
@@ -177,65 +209,58 @@ module sk_axil_top #(
       err_code_q   <= 8'd0;
       err_layer_q  <= 8'd0;
     end else begin
-      if (reg_write && addr_q == SK_REG_IRQ_ENABLE && wstrb_q[0])
-        irq_enable_q <= wdata_q[SK_IRQ_ENABLE_DONE_LSB];
-      if (reg_write && addr_q == SK_REG_NUM_LAYERS && wstrb_q[0])
-        num_layers_q <= wdata_q[7:0];
-      // In the order of docs/regmap.md: SOFT_RESET, IRQ_CLEAR, START; then the core.
-      if (soft_reset) begin
-        done_q      <= 1'b0;
-        error_q     <= 1'b0;
-        refused_q   <= 1'b0;
-        err_code_q  <= 8'd0;
-        err_layer_q <= 8'd0;
-      end
-      if (irq_clear) done_q <= 1'b0;
-      if (start_ok) begin
-        done_q      <= 1'b0;
-        error_q     <= 1'b0;
-        refused_q   <= 1'b0;
-        err_code_q  <= 8'd0;
-        err_layer_q <= 8'd0;
-      end else if (start) begin
-        refused_q <= 1'b1;
-      end
-      if (core_done && !soft_reset) begin
-        done_q      <= 1'b1;
-        error_q     <= core_err_code != SK_HWERR_NONE;
-        err_code_q  <= core_err_code;
-        err_layer_q <= core_err_code != SK_HWERR_NONE ? core_err_layer : 8'd0;
-      end
+      irq_enable_q <= irq_enable_d;
+      num_layers_q <= num_layers_d;
+      done_q       <= done_d;
+      error_q      <= error_d;
+      refused_q    <= refused_d;
+      err_code_q   <= err_code_d;
+      err_layer_q  <= err_layer_d;
     end
   end
 
   assign irq_o = done_q && irq_enable_q;
 
   // ------------------------------------------------------------------ bus sequencing
+  reg [2:0] bus_d;
+  reg [1:0] resp_d;
+  reg       rd_mem_d;
+  wire [1:0] access_resp = (is_mem ? mem_ok : reg_known) ? RespOkay : RespSlverr;
+  always @(*) begin
+    bus_d    = bus_q;
+    resp_d   = resp_q;
+    rd_mem_d = rd_mem_q;
+    case (bus_q)
+      BusIdle:  if (accept_w) bus_d = BusWrite; else if (accept_r) bus_d = BusRead;
+      BusWrite: begin
+        resp_d = access_resp;
+        bus_d  = BusB;
+      end
+      BusB:     if (s_axil_bready) bus_d = BusIdle;
+      BusRead: begin
+        resp_d   = access_resp;
+        rd_mem_d = mem_ok;
+        bus_d    = BusRWait;
+      end
+      BusRWait: bus_d = BusR;
+      BusR:     if (s_axil_rready) bus_d = BusIdle;
+      default:  bus_d = BusIdle;
+    endcase
+  end
+
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       bus_q    <= BusIdle;
       resp_q   <= RespOkay;
       rd_mem_q <= 1'b0;
     end else begin
-      case (bus_q)
-        BusIdle:  if (accept_w) bus_q <= BusWrite; else if (accept_r) bus_q <= BusRead;
-        BusWrite: begin
-          resp_q <= (is_mem ? mem_ok : reg_known) ? RespOkay : RespSlverr;
-          bus_q  <= BusB;
-        end
-        BusB:     if (s_axil_bready) bus_q <= BusIdle;
-        BusRead: begin
-          resp_q   <= (is_mem ? mem_ok : reg_known) ? RespOkay : RespSlverr;
-          rd_mem_q <= mem_ok;
-          bus_q    <= BusRWait;
-        end
-        BusRWait: bus_q <= BusR;
-        BusR:     if (s_axil_rready) bus_q <= BusIdle;
-        default:  bus_q <= BusIdle;
-      endcase
+      bus_q    <= bus_d;
+      resp_q   <= resp_d;
+      rd_mem_q <= rd_mem_d;
     end
   end
 
+  // Latched transaction: data registers, no reset.
   always @(posedge clk_i) begin
     if (accept_w) begin
       addr_q  <= s_axil_awaddr & ~{{(AddrWidth-2){1'b0}}, 2'b11};

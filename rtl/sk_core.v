@@ -65,6 +65,7 @@ module sk_core #(
   localparam integer AAw        = (AWords > 1) ? $clog2(AWords) : 1;
   localparam integer DWords     = MaxLayers * 4;
   localparam integer DAw        = $clog2(DWords);
+  localparam [15:0]  LanesN     = Lanes[15:0];  // Lanes as a channel count
 
   localparam [2:0] StIdle  = 3'd0;
   localparam [2:0] StFetch = 3'd1;
@@ -139,7 +140,7 @@ module sk_core #(
   // ------------------------------------------------------------------ issue
   wire        tap_last  = (k_q == d_k - 16'd1);
   wire [15:0] n_left    = d_n - n0_q;  // channels from n0 on, >= 1 while issuing
-  wire [6:0]  active    = ({16'd0, n_left} >= Lanes) ? 7'(Lanes) : n_left[6:0];
+  wire [6:0]  active    = (n_left >= LanesN) ? LanesN[6:0] : n_left[6:0];
   // The last tap of a block reaches the shadow chain 2 cycles after issue: the chain
   // must be empty by then (at most 3 pops still due: this cycle and the next two).
   wire        shadow_ok = !inflight_q && drain_left_q <= 7'd3;
@@ -209,11 +210,11 @@ module sk_core #(
           w_row_d = w_row_q + 25'd1;
           if (tap_last) begin
             k_d            = 16'd0;
-            n0_d           = n0_q + 16'(Lanes);
+            n0_d           = n0_q + LanesN;
             inflight_d     = 1'b1;
             inflight_n0_d  = n0_q;
             inflight_cnt_d = active;
-            if ({1'b0, n_left} <= 17'(Lanes)) issue_done_d = 1'b1;
+            if (n_left <= LanesN) issue_done_d = 1'b1;
           end else begin
             k_d = k_q + 16'd1;
           end
@@ -320,7 +321,8 @@ module sk_core #(
       stalls_q <= 32'd0;
     end else if (busy) begin
       if (cycles_q != 32'hFFFF_FFFF) cycles_q <= cycles_q + 32'd1;
-      if (issue) macs_q <= (macs_q > 32'hFFFF_FFFF - 32'(active)) ? 32'hFFFF_FFFF : macs_q + 32'(active);
+      if (issue) macs_q <= (macs_q > 32'hFFFF_FFFF - {25'd0, active}) ? 32'hFFFF_FFFF
+                                                                     : macs_q + {25'd0, active};
       else if (stalls_q != 32'hFFFF_FFFF) stalls_q <= stalls_q + 32'd1;
     end
   end
@@ -407,12 +409,13 @@ module sk_core #(
   // ------------------------------------------------------------------ memories
   wire host = !busy;  // the host owns every memory port while idle
 
-  // Descriptors
+  // Descriptors: word w of layer l at 4l + w (MaxLayers <= 255, so DAw <= 10)
+  wire [9:0] desc_addr = {layer_q, fetch_q[1:0]};
   sk_ram_sp #(.Depth(DWords), .Bytes(4)) u_desc (
     .clk_i   (clk_i),
     .en_i    (host ? host_req_i && host_win_i[WinDesc] : state_q == StFetch),
     .we_i    (host && host_we_i && host_win_i[WinDesc] ? host_be_i : 4'b0),
-    .addr_i  (host ? host_addr_i[DAw-1:0] : DAw'({layer_q, fetch_q[1:0]})),
+    .addr_i  (host ? host_addr_i[DAw-1:0] : desc_addr[DAw-1:0]),
     .wdata_i (host_wdata_i),
     .rdata_o (desc_rdata)
   );
@@ -463,7 +466,8 @@ module sk_core #(
 
   // Weights: one row is RowWords bus words; the host writes one word (4 lanes) at a time.
   wire [RowSelW-1:0] host_row_sel = (RowWords > 1) ? host_addr_i[RowSelW-1:0] : {RowSelW{1'b0}};
-  wire [WAw-1:0]     host_row     = (RowWords > 1) ? WAw'(host_addr_i >> RowSelW) : host_addr_i[WAw-1:0];
+  wire [HostAddrWidth-1:0] host_row_full = (RowWords > 1) ? host_addr_i >> RowSelW : host_addr_i;
+  wire [WAw-1:0]     host_row     = host_row_full[WAw-1:0];
   wire [32*RowWords-1:0] host_row_wdata = {RowWords{host_wdata_i}};
   wire [4*RowWords-1:0]  host_row_be    = {{(4*RowWords-4){1'b0}}, host_be_i} << (4 * host_row_sel);
   wire [Lanes-1:0]       w_we = (host && host_we_i && host_win_i[WinWeights]) ? host_row_be[Lanes-1:0]
@@ -501,6 +505,8 @@ module sk_core #(
   wire [16:0] unused_shift_index = shift_index;
   wire [16:0] unused_bias_index  = bias_index;
   wire [15:0] unused_rq_n        = rq_n;
+  wire [HostAddrWidth-1:0] unused_host_row_full = host_row_full;
+  wire [9:0]              unused_desc_addr      = desc_addr;
   // A row's bus words cover WeightRowBytes >= Lanes bytes: the bytes past Lanes are padding.
   wire [32*RowWords-1:0] unused_host_row_wdata = host_row_wdata;
   wire [4*RowWords-1:0]  unused_host_row_be    = host_row_be;

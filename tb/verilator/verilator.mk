@@ -83,7 +83,7 @@ rtl-directed: $(SK_RTL_DIRECTED) $(SK_RTL_REGRESS)
 	  --json $(REPORTS)/rtl-directed$(RTL_VARIANT).json $(DIRECTED_DIR)/*/
 
 # make test: the directed cases and TEST_RANDOM_COUNT random networks.
-test-rtl: test-rtl-regs rtl-directed
+test-rtl: test-rtl-regs rtl-directed $(SHIFTKIT_CLI)
 	$(MAKE) --no-print-directory regress SEEDS=$(TEST_RANDOM_COUNT)
 	$(MAKE) --no-print-directory RTL_LANES=$(TEST_ODD_LANES) rtl-directed
 	$(MAKE) --no-print-directory RTL_LANES=$(TEST_ODD_LANES) regress SEEDS=$(TEST_RANDOM_COUNT)
