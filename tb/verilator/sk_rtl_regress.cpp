@@ -135,6 +135,14 @@ CaseResult run_case(SkSim &sim, const std::string &dir, uint64_t seed)
     return r;
 }
 
+size_t count_failed(const std::vector<CaseResult> &results)
+{
+    size_t failed = 0;
+    for (const auto &r : results)
+        failed += !r.pass;
+    return failed;
+}
+
 void write_junit(const std::string &path, const std::string &suite,
                  const std::vector<CaseResult> &results, double seconds)
 {
@@ -143,9 +151,7 @@ void write_junit(const std::string &path, const std::string &suite,
         std::perror(path.c_str());
         return;
     }
-    size_t failed = 0;
-    for (const auto &r : results)
-        failed += !r.pass;
+    size_t failed = count_failed(results);
     std::fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     std::fprintf(f, "<testsuite name=\"%s\" tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n",
                  xml_escape(suite).c_str(), results.size(), failed, seconds);
@@ -170,9 +176,7 @@ void write_json(const std::string &path, const std::string &suite, uint64_t seed
         std::perror(path.c_str());
         return;
     }
-    size_t failed = 0;
-    for (const auto &r : results)
-        failed += !r.pass;
+    size_t failed = count_failed(results);
     std::fprintf(f, "{\n  \"suite\": \"%s\",\n  \"seed\": %llu,\n  \"passed\": %zu,\n"
                  "  \"failed\": %zu,\n  \"sim_cycles_per_s\": %.0f,\n  \"cases\": [\n",
                  json_escape(suite).c_str(), (unsigned long long)seed, results.size() - failed,
@@ -249,9 +253,7 @@ int main(int argc, char **argv)
     sim.final();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double cycles_per_s = seconds > 0 ? (double)sim.cycles() / seconds : 0;
-    size_t failed = 0;
-    for (const auto &r : results)
-        failed += !r.pass;
+    size_t failed = count_failed(results);
     std::printf("%s: %zu passed, %zu failed (%llu simulated cycles, %.0f cycles/s)\n",
                 suite.c_str(), results.size() - failed, failed,
                 (unsigned long long)sim.cycles(), cycles_per_s);
