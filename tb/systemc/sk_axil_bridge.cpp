@@ -24,6 +24,17 @@ sk_axil_bridge::sk_axil_bridge(sc_module_name name, unsigned addr_width, unsigne
     socket.register_b_transport(this, &sk_axil_bridge::b_transport);
     SC_HAS_PROCESS(sk_axil_bridge);
     SC_THREAD(bus_process);
+    SC_METHOD(note_edge);
+    sensitive << clk_i.pos();
+    dont_initialize();
+}
+
+/* Remember when the clock last rose, so a transaction that arrives later in the same
+ * time step (e.g. woken by the interrupt) starts at once instead of a cycle later. */
+void sk_axil_bridge::note_edge()
+{
+    m_edge_time = sc_time_stamp();
+    m_seen_edge = true;
 }
 
 void sk_axil_bridge::drive_idle()

@@ -54,6 +54,7 @@ private:
     void transfer(tlm::tlm_generic_payload &trans);
     void drive_idle();
     void rising_edge();
+    void note_edge();
     bool write(uint32_t addr, uint32_t data, uint32_t strb, uint32_t *resp);
     bool read(uint32_t addr, uint32_t *data, uint32_t *resp);
 
