@@ -72,6 +72,22 @@ for v in "${vectors[@]:0:$POLL_CASES}"; do
         run_case "$v" "$target" SHIFTKIT_SC_WAIT=poll SHIFTKIT_SC_TIMING=
     done
 done
+# another clock period (250 MHz) on both targets
+for v in "${vectors[@]:0:3}"; do
+    for target in sc-tlm sc-rtl; do
+        run_case "$v" "$target" SHIFTKIT_SC_CLOCK_PS=4000 SHIFTKIT_SC_TIMING=
+    done
+done
+# a bad setting is refused with a message naming it, never run with a guess
+# shellcheck disable=SC2086
+if out=$(SHIFTKIT_SC_CLOCK_PS=10ns "$shiftkit" check ${vectors[0]} --backend sc-rtl 2>&1); then
+    failed=$((failed + 1)); echo "FAIL SHIFTKIT_SC_CLOCK_PS=10ns accepted"
+elif [[ $out == *SHIFTKIT_SC_CLOCK_PS* ]]; then
+    passed=$((passed + 1))
+else
+    failed=$((failed + 1)); echo "FAIL SHIFTKIT_SC_CLOCK_PS=10ns: unclear error: $out"
+fi
+
 for target in tlm rtl; do
     # shellcheck disable=SC2086
     if "$example" "$target" ${vectors[0]}; then

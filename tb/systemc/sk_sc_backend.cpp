@@ -89,20 +89,24 @@ SC_MODULE(sc_platform) {
     }
 };
 
-static sc_time clock_period_from_env()
+/* The clock period from SHIFTKIT_SC_CLOCK_PS (default 10 ns); false with a message for
+ * a value that is not a whole number of picoseconds in 1..1e9. */
+static bool clock_period_from_env(sc_time *period, sk_error *err)
 {
     const char *s = getenv("SHIFTKIT_SC_CLOCK_PS");
+    *period = sc_time(10, SC_NS);
     if (!s || !*s)
-        return sc_time(10, SC_NS);
+        return true;
     char *end = nullptr;
     errno = 0;
     unsigned long long ps = strtoull(s, &end, 10);
-    if (errno || *end || ps == 0 || ps > 1000000000ull) {
-        fprintf(stderr, "shiftkit-sc: warning: SHIFTKIT_SC_CLOCK_PS='%s' is not a period in "
-                "1..1e9 ps; using 10000\n", s);
-        return sc_time(10, SC_NS);
+    if (errno || *end || *s == '-' || ps == 0 || ps > 1000000000ull) {
+        snprintf(err->msg, sizeof err->msg, "SHIFTKIT_SC_CLOCK_PS: '%s' is not a clock period "
+                 "in 1..1000000000 ps", s);
+        return false;
     }
-    return sc_time(double(ps), SC_PS);
+    *period = sc_time(double(ps), SC_PS);
+    return true;
 }
 
 static void append_timing(const char *target, const char *model_path, size_t batch,
@@ -142,6 +146,9 @@ static sk_status sc_run(sc_target target, const char *name, const sk_model *mode
         return SK_ERR_BAD_ARG;
     }
     used = true;
+    sc_time period;
+    if (!clock_period_from_env(&period, err))
+        return SK_ERR_BAD_ARG;
     if (sk_tensor_alloc2(output, sk_layer_out_dtype(last), batch, last->n) != SK_OK) {
         snprintf(err->msg, sizeof err->msg, "output tensor [%zu][%u]", batch, last->n);
         return SK_ERR_NOMEM;
@@ -152,7 +159,6 @@ static sk_status sc_run(sc_target target, const char *name, const sk_model *mode
     if (wait && !strcmp(wait, "poll"))
         opt.wait_mode = SK_DRV_WAIT_POLL;
 
-    sc_time period = clock_period_from_env();
     sc_platform platform("platform", target, period);
     sk_drv_load_report load = {};
     sc_run_times times;
