@@ -55,7 +55,9 @@ for d in "$cases"/gen/case_*; do
 done
 [ ${#vectors[@]} -gt 0 ] || { echo "sc-test: no cases under $cases/gen"; exit 1; }
 ngen=${#vectors[@]}
-for e in $(ls "$build"/qat-bench/*/vectors/expected.npy 2>/dev/null | head -n "$trained_max"); do
+trained=("$build"/qat-bench/*/vectors/expected.npy)
+for e in "${trained[@]:0:$trained_max}"; do
+    [ -f "$e" ] || continue
     d=$(dirname "$(dirname "$e")")
     [ -f "$d/model.skm" ] && [ -f "$d/vectors/input.npy" ] &&
         vectors+=("$d/model.skm $d/vectors/input.npy $e")
