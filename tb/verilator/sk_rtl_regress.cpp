@@ -28,11 +28,17 @@ struct CaseResult {
     double seconds = 0;
 };
 
-std::string base_name(const std::string &dir)
+std::string strip_slashes(const std::string &dir)
 {
     std::string d = dir;
     while (d.size() > 1 && d.back() == '/')
         d.pop_back();
+    return d;
+}
+
+std::string base_name(const std::string &dir)
+{
+    std::string d = strip_slashes(dir);
     size_t slash = d.find_last_of('/');
     return slash == std::string::npos ? d : d.substr(slash + 1);
 }
@@ -246,8 +252,9 @@ int main(int argc, char **argv)
         if (!r.pass) {
             std::printf("FAIL %s (seed %llu): %s\n", r.dir.c_str(), (unsigned long long)seed,
                         r.error.c_str());
+            // the waveform lands beside the case directory
             std::printf("  replay with a waveform: %s +trace=%s.fst --seed %llu %s\n", argv[0],
-                        r.name.c_str(), (unsigned long long)seed, r.dir.c_str());
+                        strip_slashes(r.dir).c_str(), (unsigned long long)seed, r.dir.c_str());
         }
     }
     sim.final();
