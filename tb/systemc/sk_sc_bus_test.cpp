@@ -143,6 +143,11 @@ static void script(sk_tlm_hal &cpu, checker &c)
     c.expect(cpu.read32(SK_REG_STATUS, &v) == 0 && v == 0, "STATUS after SOFT_RESET", v, 0);
     c.expect(cpu.read32(SK_REG_IRQ_ENABLE, &v) == 0 && v == 1, "IRQ_ENABLE kept", v, 1);
     c.expect(!cpu.irq_i.read(), "irq low after SOFT_RESET");
+    /* a run started after the abort raises the interrupt at its own end */
+    c.expect(cpu.write32(SK_REG_CTRL, SK_CTRL_START_MASK) == 0, "START after SOFT_RESET");
+    c.expect(cpu.wait_irq(10) == SK_HAL_IRQ, "the new run raises irq");
+    c.expect(cpu.read32(SK_REG_STATUS, &v) == 0 && v == SK_STATUS_DONE_MASK, "STATUS = DONE", v,
+             SK_STATUS_DONE_MASK);
 }
 
 /* A bridge whose slave never answers: every ready and valid input tied low. */

@@ -110,6 +110,14 @@ void sk_tlm_device::b_transport(tlm::tlm_generic_payload &trans, sc_time &delay)
     sc_time end = time_of(sk_device_now(m_dev));
     delay = end - sc_time_stamp();
     m_access_event.notify(delay);
+    schedule_done();
+}
+
+/* Wake update_irq when the run in progress ends. An event keeps only its earliest
+ * pending notification, so a stale one (a run aborted by SOFT_RESET) can hide a later
+ * run's end: update_irq calls this again whenever it runs. */
+void sk_tlm_device::schedule_done()
+{
     uint64_t to_done = sk_device_cycles_to_done(m_dev);
     if (to_done)
         m_done_event.notify(time_of(sk_device_now(m_dev) + to_done) - sc_time_stamp());
@@ -123,4 +131,5 @@ void sk_tlm_device::update_irq()
     sc_time model_now = time_of(sk_device_now(m_dev));
     if (model_now > sc_time_stamp())
         m_access_event.notify(model_now - sc_time_stamp());
+    schedule_done();
 }

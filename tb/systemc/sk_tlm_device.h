@@ -52,6 +52,7 @@ public:
 private:
     void b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay);
     void update_irq();                       /* the one writer of irq_o */
+    void schedule_done();
     void sync_to(const sc_core::sc_time &t); /* advance the model to time t */
     sc_core::sc_time time_of(uint64_t cycle) const
     {
