@@ -18,6 +18,7 @@ Subcommands (`make synth`, `make synth-requant`, `make synth-check` call them):
   requant  [--out F]                                       the requant study only
   check    --result F --baseline F                         QoR regression gate (qor.py)
   baseline --result F --out F                              write a new baseline
+  markdown --result F                                      the result tables of docs/fpga.md
 
 Python standard library only. Work files (scripts, logs, netlists, bitstreams) go to
 --work (default build/synth) so every run can be replayed by hand.
@@ -429,6 +430,59 @@ def cmd_requant(args):
     write_report(report, args.out)
 
 
+def markdown_tables(report):
+    """The result tables of docs/fpga.md, rendered from a synth.json report."""
+    out = ["| UP5K, LANES | LCs (of 5280) | SB_MAC16 (of 8) | EBR (of 30) | SPRAM (of 4) "
+           "| Fmax min / median / max (MHz) |", "|---|---|---|---|---|---|"]
+    for r in report.get("ice40_up5k_by_lanes", []):
+        if r.get("fits"):
+            f = r["fmax_mhz"]
+            out.append("| %d | %d (%.1f %%) | %d | %d | %d | %.1f / %.1f / %.1f |" % (
+                r["lanes"], r["lc_used"], r["lc_percent"], r["dsp_used"], r["ebr_used"],
+                r["spram_used"], f["min"], f["median"], f["max"]))
+        else:
+            err = re.sub(r"\s+", " ", r.get("error", ""))
+            bel = re.search(r"no BELs remaining to implement cell type '(\w+)'", err)
+            reason = ("not enough %s" % bel.group(1)) if bel else err.split(": ", 1)[-1][:120]
+            out.append("| %d | does not fit: %s | | | | |" % (r["lanes"], reason))
+    x = report.get("xc7")
+    if x:
+        out += ["", "| xc7 (Artix-7), LANES | LUT | FF | DSP48E1 | BRAM (RAMB36 equiv.) | CARRY4 |",
+                "|---|---|---|---|---|---|",
+                "| %d | %d | %d | %d | %.1f (%d RAMB36, %d RAMB18) | %d |" % (
+                    x["lanes"], x["lut"], x["ff"], x["dsp"], x["bram"], x["ramb36"], x["ramb18"],
+                    x["carry4"])]
+    b = report.get("blocks")
+    if b:
+        out += ["", "| block (LANES=%d, own cells) | generic cells | iCE40 LUT4 | SB_CARRY | DFF | SB_MAC16 |"
+                % b["lanes"], "|---|---|---|---|---|---|"]
+        for name in ("lanes", "requant", "sequencer", "axi4_lite", "total"):
+            i = b["ice40"][name]
+            out.append("| %s | %d | %d | %d | %d | %d |" % (
+                name, b["generic_cells"][name], i["lut4"], i["carry"], i["dff"], i["mac16"]))
+        out.append("")
+        out.append("Requant share of the core's iCE40 LUT4: %d / %d = %.1f %%." % (
+            b["requant_lut4"], b["ice40"]["total"]["lut4"], 100 * b["requant_lut_share"]))
+    q = report.get("requant")
+    if q:
+        s, g = q["shift"], q["gemmlowp"]
+        out += ["", "| requant unit | iCE40 LUT4 (fabric only) | iCE40 with -dsp: LUT4 + SB_MAC16 "
+                "| iCE40 FFs | xc7 LUT + DSP48E1 | xc7 FF |", "|---|---|---|---|---|---|"]
+        for name, u in (("shift (rtl/sk_requant.v)", s), ("gemmlowp (rtl/ref/)", g)):
+            out.append("| %s | %d | %d + %d | %d | %d + %d | %d |" % (
+                name, u["ice40"]["lut4"], u["ice40_dsp"]["lut4"], u["ice40_dsp"]["mac16"],
+                u["ice40"]["dff"], u["xc7"]["lut"], u["xc7"]["dsp"], u["xc7"]["ff"]))
+        r = q["ratios"]
+        out.append("| **ratio gemmlowp / shift** | **%.2f** | %.2f (+%d MAC16) | | %.2f (+%d DSP) | |" % (
+            r["ice40_lut4_fabric"], r["ice40_lut4_with_dsp"], r["ice40_mac16_gemmlowp"],
+            r["xc7_lut"], r["xc7_dsp_gemmlowp"]))
+    return "\n".join(out)
+
+
+def cmd_markdown(args):
+    print(markdown_tables(load_json(args.result, "result")))
+
+
 def load_json(path, what):
     try:
         with open(path) as f:
@@ -479,6 +533,8 @@ def main():
     c = sub.add_parser("check")
     c.add_argument("--result", required=True)
     c.add_argument("--baseline", required=True)
+    m = sub.add_parser("markdown")
+    m.add_argument("--result", required=True)
     b = sub.add_parser("baseline")
     b.add_argument("--result", required=True)
     b.add_argument("--out", required=True)
@@ -486,7 +542,8 @@ def main():
     for attr in ("work", "out"):
         if hasattr(args, attr):
             setattr(args, attr, os.path.abspath(getattr(args, attr)))
-    {"run": cmd_run, "requant": cmd_requant, "check": cmd_check, "baseline": cmd_baseline}[args.cmd](args)
+    {"run": cmd_run, "requant": cmd_requant, "check": cmd_check, "baseline": cmd_baseline,
+     "markdown": cmd_markdown}[args.cmd](args)
 
 
 if __name__ == "__main__":
