@@ -34,42 +34,10 @@
 
 /* ---------------------------------------------------------------- byte buffer */
 
-typedef struct bytes {
-    uint8_t *p;
-    size_t n, cap;
-} bytes;
-
-static void put(bytes *b, const void *src, size_t size)
-{
-    if (b->n + size > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + size)
-            cap *= 2;
-        b->p = realloc(b->p, cap);
-        assert_non_null(b->p);
-        b->cap = cap;
-    }
-    if (size)
-        memcpy(b->p + b->n, src, size);
-    b->n += size;
-}
-
-static void put_u8(bytes *b, unsigned v)
-{
-    uint8_t x = (uint8_t)v;
-    put(b, &x, 1);
-}
-
 static void put_u16(bytes *b, unsigned v)
 {
     put_u8(b, v & 0xFF);
     put_u8(b, (v >> 8) & 0xFF);
-}
-
-static void put_u32(bytes *b, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        put_u8(b, (v >> (8 * i)) & 0xFF);
 }
 
 static void put_zeros(bytes *b, size_t count)
@@ -346,43 +314,6 @@ static void assert_models_equal(const sk_model *a, const sk_model *b)
 
 /* ------------------------------------------------------- temp directories */
 
-static size_t dir_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    size_t count = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            count++;
-    closedir(d);
-    return count;
-}
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            unlink(sk_test_path(dir, e->d_name));
-    closedir(d);
-    assert_int_equal(rmdir(dir), 0);
-}
-
-static bytes read_whole(const char *path)
-{
-    bytes b = { 0 };
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    uint8_t chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-        put(&b, chunk, got);
-    fclose(fp);
-    return b;
-}
 
 static bool file_exists(const char *path)
 {
