@@ -74,7 +74,8 @@ module sk_mac_array #(
 
   assign head_o = shadow_q[31:0];
 
-  // Assertions
+  // Assertions (the shadow-chain discipline, load only when drained, is checked in
+  // sk_core.v, which owns the drain counter)
   initial begin
     if (Lanes < 1 || Lanes > 64) begin
       $display("sk_mac_array: Lanes = %0d, must be 1..64", Lanes);

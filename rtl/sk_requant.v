@@ -127,6 +127,16 @@ module sk_requant (
   assign data_o  = data4_q;
   assign busy_o  = |valid_q;
 
+  // Assertions
+`ifndef SYNTHESIS
+  always @(posedge clk_i) begin
+    if (valid_q[3] && !raw_i && lo_i > hi_i) begin
+      $display("sk_requant: clamp bounds lo %0d > hi %0d", lo_i, hi_i);
+      $stop;
+    end
+  end
+`endif
+
 endmodule
 
 `resetall
