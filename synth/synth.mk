@@ -7,6 +7,8 @@ SYNTH_LANES ?= 1,4,8,16
 SYNTH_SEEDS ?= 1,2,3
 SYNTH_REPORT := $(REPORTS)/synth.json
 QOR_BASELINE := synth/qor_baseline.json
+# The core's sources: RTL_SRCS from rtl/rtl.mk when it defines them, else every rtl/*.v.
+SYNTH_RTL = $(or $(RTL_SRCS),$(wildcard rtl/*.v))
 
 # ---------------------------------------------------------------- uart HAL backend
 UART_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -28,7 +30,7 @@ UART_SIM_DIR := $(OBJ)/vboard
 UART_SIM_MK := $(UART_SIM_DIR)/Vsk_board_uart.mk
 UART_SIM_OBJS := $(UART_SIM_DIR)/Vsk_board_uart__ALL.a $(UART_SIM_DIR)/verilated.o \
                  $(UART_SIM_DIR)/verilated_threads.o
-UART_RTL := $(wildcard rtl/*.v) $(wildcard rtl/*.vh) rtl/boards/sk_uart_rx.v \
+UART_RTL = $(SYNTH_RTL) $(wildcard rtl/*.vh) rtl/boards/sk_uart_rx.v \
             rtl/boards/sk_uart_tx.v rtl/boards/sk_uart_axil_bridge.v rtl/boards/sk_board_uart.v
 UART_VERILATOR_INC := /usr/share/verilator/include
 UART_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -isystem $(UART_SIM_DIR) \
@@ -53,14 +55,14 @@ HELP_LINES += "  synth        Yosys+nextpnr: UP5K LANES=$(SYNTH_LANES), seeds $(
 
 .PHONY: synth synth-requant synth-check synth-baseline uart uart-sim test-uart test-synth-scripts
 synth:
-	$(PYTHON) $(SYNTH_PY) run --lanes $(SYNTH_LANES) --seeds $(SYNTH_SEEDS) \
+	$(PYTHON) $(SYNTH_PY) run --lanes $(SYNTH_LANES) --seeds $(SYNTH_SEEDS) --rtl "$(SYNTH_RTL)" \
 	  --work $(BUILD)/synth --out $(SYNTH_REPORT)
 
 synth-requant:
 	$(PYTHON) $(SYNTH_PY) requant --work $(BUILD)/synth --out $(REPORTS)/synth-requant.json
 
 synth-check:
-	$(PYTHON) $(SYNTH_PY) run --lanes 8 --seeds $(SYNTH_SEEDS) --work $(BUILD)/synth-check \
+	$(PYTHON) $(SYNTH_PY) run --lanes 8 --seeds $(SYNTH_SEEDS) --rtl "$(SYNTH_RTL)" --work $(BUILD)/synth-check \
 	  --out $(REPORTS)/synth-check.json
 	$(PYTHON) $(SYNTH_PY) check --result $(REPORTS)/synth-check.json --baseline $(QOR_BASELINE)
 

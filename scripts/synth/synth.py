@@ -59,8 +59,13 @@ class ToolError(RuntimeError):
     """A tool failed; the message names the tool and its log file."""
 
 
+CORE_FILES = None  # set from --rtl (RTL_SRCS of rtl/rtl.mk); None: every rtl/*.v
+
+
 def core_files():
-    """The core's Verilog: every rtl/*.v (the RTL engineer may add files)."""
+    """The core's Verilog sources."""
+    if CORE_FILES:
+        return list(CORE_FILES)
     return sorted(os.path.join("rtl", f) for f in os.listdir(os.path.join(ROOT, "rtl"))
                   if f.endswith(".v"))
 
@@ -523,6 +528,7 @@ def main():
     r = sub.add_parser("run")
     r.add_argument("--lanes", default="1,4,8,16")
     r.add_argument("--seeds", default="1,2,3")
+    r.add_argument("--rtl", default="", help="the core's Verilog files (default: rtl/*.v)")
     r.add_argument("--clock-mhz", type=int, choices=(48, 24, 12),
                    help="build the board top for this PLL clock (default: the SDC's 48 MHz)")
     r.add_argument("--work", default=os.path.join(ROOT, "build", "synth"))
@@ -539,6 +545,9 @@ def main():
     b.add_argument("--result", required=True)
     b.add_argument("--out", required=True)
     args = p.parse_args()
+    global CORE_FILES
+    if getattr(args, "rtl", ""):
+        CORE_FILES = args.rtl.split()
     for attr in ("work", "out"):
         if hasattr(args, attr):
             setattr(args, attr, os.path.abspath(getattr(args, attr)))
