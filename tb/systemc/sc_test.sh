@@ -6,7 +6,8 @@
 # the SystemC TLM target and on the Verilated RTL behind the AXI4-Lite bridge),
 # compared whole-tensor with the golden expected.npy; the documented example platform
 # runs the first case on both targets. Simulated times go to REPORT (systemc.json) via
-# sc_report.py. The bus-level test (sk-sc-bus-test) runs first. Closing line:
+# sc_report.py. The bus-level test (sk-sc-bus-test) and the random-traffic
+# comparison of the two targets (sk-sc-random-test, SC_RANDOM_SEEDS seeds) run first. Closing line:
 # "N passed, M failed" over (network, target) runs, bus tests and example runs.
 # Usage: sc_test.sh SHIFTKIT BIN CASES REPORT PYTHON TRAINED_MAX BUILD
 set -u
@@ -48,6 +49,16 @@ run_case() {  # run_case "MODEL INPUT EXPECTED" TARGET [ENV...]: one check, coun
         echo "replay: $* $shiftkit check $files --backend $target"
     fi
 }
+
+# random bus traffic, every answer compared between the two targets
+for seed in $(seq 1 "${SC_RANDOM_SEEDS:-3}"); do
+    if "$bin/sk-sc-random-test" "$seed" "${SC_RANDOM_ITERATIONS:-400}"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL random traffic seed $seed; replay: $bin/sk-sc-random-test $seed ${SC_RANDOM_ITERATIONS:-400}"
+    fi
+done
 
 vectors=()  # "MODEL INPUT EXPECTED" per network
 for d in "$cases"/gen/case_*; do

@@ -30,6 +30,7 @@ SHIFTKIT_SC := $(BIN)/shiftkit-sc
 SHIFTKIT_SC_LINKS := $(BIN)/shiftkit-sc-tlm $(BIN)/shiftkit-sc-rtl
 SC_EXAMPLE := $(BIN)/sk-sc-example
 SC_BUS_TEST := $(BIN)/sk-sc-bus-test
+SC_RANDOM_TEST := $(BIN)/sk-sc-random-test
 SC_DOC_EXAMPLE := $(BIN)/sk-sc-doc-example
 
 # sc-test vectors: the RTL regression's random networks (tb/verilator/verilator.mk:
@@ -39,13 +40,16 @@ SC_TEST_SEED ?= $(or $(REGRESS_SEED),1)
 SC_GEN_LIMITS ?= $(or $(REGRESS_LIMITS),--max-layers 6 --max-dim 96 --max-batch 3)
 SC_TEST_COUNT ?= $(or $(TEST_RANDOM_COUNT),100)
 SC_TRAINED_MAX ?= 8
+# random bus traffic compared between the two targets: seeds 1..SC_RANDOM_SEEDS
+SC_RANDOM_SEEDS ?= 3
+SC_RANDOM_ITERATIONS ?= 400
 
 TEST_TARGETS += sc-test
 HELP_LINES += "  systemc      SystemC models: build/bin/shiftkit-sc-tlm, shiftkit-sc-rtl, sk-sc-example" \
               "  sc-test      gen cases + trained models through the driver on the TLM and RTL SystemC targets; build/reports/systemc.json"
 
 .PHONY: systemc sc-test
-systemc: $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST) $(LIBSHIFTKIT_SC_TLM_A) $(LIBSHIFTKIT_SC_RTL_A)
+systemc: $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST) $(SC_RANDOM_TEST) $(LIBSHIFTKIT_SC_TLM_A) $(LIBSHIFTKIT_SC_RTL_A)
 
 $(SC_VLIB): $(SC_RTL_SRCS)
 	@mkdir -p $(SC_VDIR)
@@ -87,7 +91,8 @@ $(SHIFTKIT_SC_LINKS): $(SHIFTKIT_SC)
 
 $(SC_EXAMPLE): $(SC_OBJ)/sk_sc_example.o
 $(SC_BUS_TEST): $(SC_OBJ)/sk_sc_bus_test.o
-$(SC_EXAMPLE) $(SC_BUS_TEST): $(LIBSHIFTKIT_SC_TLM_A) $(LIBSHIFTKIT_SC_RTL_A) $(LIBSHIFTKIT_DRV_A) \
+$(SC_RANDOM_TEST): $(SC_OBJ)/sk_sc_random_test.o
+$(SC_EXAMPLE) $(SC_BUS_TEST) $(SC_RANDOM_TEST): $(LIBSHIFTKIT_SC_TLM_A) $(LIBSHIFTKIT_SC_RTL_A) $(LIBSHIFTKIT_DRV_A) \
                               $(LIBSHIFTKIT_DEV_A) $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)
 	nice $(CXX) -o $@ $(filter %.o,$^) $(SC_LINK_LIBS)
@@ -102,9 +107,11 @@ $(SC_DOC_EXAMPLE): $(SC_DIR)/doc_example.cpp $(SC_HEADERS) $(LIBSHIFTKIT_SC_TLM_
 	@mkdir -p $(dir $@)
 	nice $(CXX) $(SC_CXXFLAGS) -o $@ $< $(SC_LINK_LIBS)
 
-sc-test: $(SHIFTKIT_CLI) $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST) $(SC_DOC_EXAMPLE)
+sc-test: $(SHIFTKIT_CLI) $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST) $(SC_RANDOM_TEST) \
+         $(SC_DOC_EXAMPLE)
 	@rm -rf $(SC_DIR)/cases && mkdir -p $(SC_DIR)/cases $(REPORTS)
 	$(SHIFTKIT_CLI) gen --quiet --seed $(SC_TEST_SEED) --count $(SC_TEST_COUNT) $(SC_GEN_LIMITS) \
 	  -o $(SC_DIR)/cases/gen
+	SC_RANDOM_SEEDS=$(SC_RANDOM_SEEDS) SC_RANDOM_ITERATIONS=$(SC_RANDOM_ITERATIONS) \
 	tb/systemc/sc_test.sh $(SHIFTKIT_CLI) $(BIN) $(SC_DIR)/cases $(REPORTS)/systemc.json \
 	  "$(PYTHON)" $(SC_TRAINED_MAX) $(BUILD)
