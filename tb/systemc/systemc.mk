@@ -45,7 +45,7 @@ SC_RANDOM_SEEDS ?= 3
 SC_RANDOM_ITERATIONS ?= 400
 
 TEST_TARGETS += sc-test
-HELP_LINES += "  systemc      SystemC models: build/bin/shiftkit-sc-tlm, shiftkit-sc-rtl, sk-sc-example" \
+HELP_LINES += "  systemc      SystemC models: bin/shiftkit-sc-{tlm,rtl}, sk-sc-{example,bus-test,random-test}, build/systemc/*.a" \
               "  sc-test      gen cases + trained models through the driver on the TLM and RTL SystemC targets; build/reports/systemc.json"
 
 .PHONY: systemc sc-test
