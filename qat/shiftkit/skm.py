@@ -64,21 +64,22 @@ def save(model: IntModel, path):
 
 
 def decode(data: bytes, origin="model") -> IntModel:
-    """Parse a .skm image; raises ModelError naming origin, field and reason."""
+    """Parse a .skm image; raises ModelError naming origin, field and reason. The
+    checks run in the order of model-format.md "Validation on load"."""
     if len(data) < HEADER.size:
         raise ModelError(f"{origin}: truncated: {len(data)} bytes, header needs {HEADER.size}")
     magic, version, size, crc, reserved = HEADER.unpack_from(data)
+    if len(data) < HEADER.size + size:
+        raise ModelError(f"{origin}: truncated: payload_size {size}, file has {len(data) - HEADER.size}")
     if magic != MAGIC:
         raise ModelError(f"{origin}: bad magic {magic!r}, not a .skm file")
     if version != VERSION:
         raise ModelError(f"{origin}: unsupported version {version}")
-    if len(data) < HEADER.size + size:
-        raise ModelError(f"{origin}: truncated: payload_size {size}, file has {len(data) - HEADER.size}")
-    if len(data) > HEADER.size + size:
-        raise ModelError(f"{origin}: trailing bytes after the declared payload")
-    payload = data[HEADER.size:]
+    payload = data[HEADER.size:HEADER.size + size]
     if zlib.crc32(payload) != crc:
         raise ModelError(f"{origin}: payload CRC-32 mismatch")
+    if len(data) > HEADER.size + size:
+        raise ModelError(f"{origin}: trailing bytes after the declared payload")
     if reserved:
         raise ModelError(f"{origin}: header reserved field is {reserved}, must be 0")
     reader = _Reader(payload, origin)
