@@ -71,6 +71,7 @@ $(SC_OBJ)/%.o: tb/systemc/%.cpp $(SC_HEADERS)
 	nice $(CXX) $(SC_CXXFLAGS) -c $< -o $@
 
 $(LIBSHIFTKIT_SC_TLM_A): $(SC_OBJ)/sk_tlm_device.o $(SC_OBJ)/sk_tlm_hal.o
+	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
 $(LIBSHIFTKIT_SC_RTL_A): $(SC_OBJ)/sk_axil_bridge.o $(SC_OBJ)/sk_rtl_device.o \
