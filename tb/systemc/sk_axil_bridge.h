@@ -2,17 +2,17 @@
  * AXI4-Lite master transfer, one at a time, on clk_i.
  *
  * It converts loosely-timed traffic to cycles: b_transport first waits out the
- * annotated delay, then hands the transaction to the bridge's own bus process (the
- * one writer of the master pins, whichever initiator thread calls; callers are
- * served one at a time). That process drives the address/data channels right after a rising edge,
- * holds them until the slave's ready is sampled high at a rising edge, and waits for
- * the response the same way. Pins change only after rising edges and are sampled at
- * rising edges, as a synchronous master would. A write's byte enables become WSTRB.
- * OKAY answers TLM_OK_RESPONSE; SLVERR and DECERR answer TLM_GENERIC_ERROR_RESPONSE;
- * an address beyond the slave's address width answers TLM_ADDRESS_ERROR_RESPONSE
- * without bus traffic; a slave that does not answer within `timeout_cycles` edges
- * answers TLM_GENERIC_ERROR_RESPONSE with an error report, so a bus never hangs the
- * simulation. Transactions wait while rst_ni is low. */
+ * annotated delay, then hands the transaction to the bridge's own bus process, the
+ * one writer of the master pins whichever initiator thread calls (callers are served
+ * one at a time). That process drives the address/data channels right after a rising
+ * edge, holds them until the slave's ready is sampled high at a rising edge, and
+ * waits for the response the same way: pins change only after rising edges and are
+ * sampled at rising edges, as a synchronous master would. A write's byte enables
+ * become WSTRB. OKAY answers TLM_OK_RESPONSE; SLVERR and DECERR answer
+ * TLM_GENERIC_ERROR_RESPONSE; an address beyond the slave's address width answers
+ * TLM_ADDRESS_ERROR_RESPONSE without bus traffic; a slave that does not answer within
+ * `timeout_cycles` edges gets TLM_GENERIC_ERROR_RESPONSE and an SC_REPORT_WARNING, so a
+ * broken bus never hangs the simulation. Transactions wait while rst_ni is low. */
 #ifndef SHIFTKIT_SK_AXIL_BRIDGE_H
 #define SHIFTKIT_SK_AXIL_BRIDGE_H
 

@@ -121,10 +121,18 @@ static void append_timing(const char *target, const char *model_path, size_t bat
                 strerror(errno));
         return;
     }
-    fprintf(f, "{\"target\": \"%s\", \"model\": \"%s\", \"samples\": %zu, \"clock_ps\": %" PRIu64
+    fprintf(f, "{\"target\": \"%s\", \"model\": \"", target);
+    for (const char *c = model_path; *c; c++) /* a JSON string: escape quote, backslash, controls */
+        if (*c == '"' || *c == '\\')
+            fprintf(f, "\\%c", *c);
+        else if ((unsigned char)*c < 0x20)
+            fprintf(f, "\\u%04x", (unsigned char)*c);
+        else
+            fputc(*c, f);
+    fprintf(f, "\", \"samples\": %zu, \"clock_ps\": %" PRIu64
             ", \"load_ps\": %" PRIu64 ", \"run_ps\": %" PRIu64 ", \"accesses\": %" PRIu64
             ", \"busy_cycles\": %" PRIu64 ", \"macs\": %" PRIu64 "}\n",
-            target, model_path, batch, uint64_t(period.to_seconds() * 1e12 + 0.5),
+            batch, uint64_t(period.to_seconds() * 1e12 + 0.5),
             uint64_t(t.load.to_seconds() * 1e12 + 0.5), uint64_t(t.run.to_seconds() * 1e12 + 0.5),
             t.accesses, t.perf.busy_cycles, t.perf.macs);
     fclose(f);
