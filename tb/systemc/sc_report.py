@@ -55,7 +55,7 @@ def main(timing_path, report_path):
         "generator": "tb/systemc/sc_report.py (make sc-test)",
         "definition": "time_ratio = RTL simulated time / TLM annotated time "
                       "(driver open + model load + batch run)",
-        "clock_ps": networks and runs[networks[0]["model"]]["tlm"]["clock_ps"],
+        "clock_ps": sorted({r["clock_ps"] for t in runs.values() for r in t.values()}),
         "networks_compared": len(networks),
         "time_ratio": ratio(rtl_total, tlm_total),
         "load_time_ratio": ratio(sums["rtl"][0], sums["tlm"][0]),
