@@ -5,12 +5,15 @@
 # Usage: scripts/install-deps.sh [--check]   (--check lists what is missing, exit 1 if any)
 set -eu
 
+# libopenblas0: Debian's torch otherwise runs float training on the reference BLAS,
+# about 5x slower.
 PACKAGES="
 build-essential make pkg-config
 clang libclang-rt-14-dev
 libcmocka-dev
 verilator iverilog yosys cvc5 nextpnr-ice40 fpga-icestorm
 libsystemc-dev
+libopenblas0
 python3 python3-torch python3-numpy python3-sklearn python3-matplotlib python3-tqdm python3-pytest
 dataset-fashion-mnist
 "
