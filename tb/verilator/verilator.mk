@@ -7,7 +7,10 @@
 # gives the plain binary names; any other gets its own model, objects and binaries
 # with a -l<N> suffix (e.g. `make regress RTL_LANES=5` -> build/bin/sk-rtl-regress-l5).
 RTL_LANES ?= 8
-RTL_VARIANT := $(if $(filter 8,$(RTL_LANES)),,-l$(RTL_LANES))
+# RTL_TRACE=0 builds a model without FST tracing (suffix -nt): the benchmark's
+# untraced variant. The default (1) keeps +trace for replaying a failing case.
+RTL_TRACE ?= 1
+RTL_VARIANT := $(if $(filter 8,$(RTL_LANES)),,-l$(RTL_LANES))$(if $(filter 0,$(RTL_TRACE)),-nt,)
 VSK_DIR := $(OBJ)/vsk$(RTL_VARIANT)
 TB_OBJ := $(OBJ)/tb$(RTL_VARIANT)
 VSK_MK := $(VSK_DIR)/Vsk_axil_top.mk
@@ -15,7 +18,13 @@ VSK_OBJS := $(VSK_DIR)/Vsk_axil_top__ALL.a $(VSK_DIR)/verilated.o $(VSK_DIR)/ver
             $(VSK_DIR)/verilated_threads.o
 VERILATOR_ROOT_INC := /usr/share/verilator/include
 TB_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -isystem $(VSK_DIR) -isystem $(VERILATOR_ROOT_INC) \
-               -isystem $(VERILATOR_ROOT_INC)/vltstd -Itb/verilator -Isw/include -Icmodel/include -Icmodel/cli
+               -isystem $(VERILATOR_ROOT_INC)/vltstd -Itb/verilator -Isw/include -Icmodel/include -Icmodel/cli \
+               $(if $(filter 0,$(RTL_TRACE)),-DSK_SIM_NO_TRACE,)
+# Verilator and model compiler flags: the fastest measured on this design (issue 11;
+# docs/architecture.md "Verilator speed" has the figures). Single-threaded: --threads 2
+# made a small core much slower.
+VERILATOR_FLAGS ?= -O3 --x-assign fast --x-initial fast
+VSK_OPT_FAST ?= -O2
 TB_LDLIBS := -lz -pthread -latomic
 TB_HEADERS := $(wildcard tb/verilator/*.h) $(wildcard sw/include/shiftkit/*.h) \
               $(wildcard cmodel/include/shiftkit/*.h)
@@ -33,7 +42,6 @@ TEST_RANDOM_COUNT ?= 100
 # make test also runs the directed and random cases on a core whose LANES is not a
 # power of two (padding lanes in every weight row, N rarely a multiple of LANES).
 TEST_ODD_LANES ?= 5
-REGRESS_DIR := $(BUILD)/regress$(RTL_VARIANT)
 DIRECTED_DIR := $(BUILD)/rtl-directed$(RTL_VARIANT)
 
 ALL_TARGETS += $(SHIFTKIT_RTL) $(SK_RTL_REGRESS)
@@ -48,11 +56,11 @@ rtl-sim: $(SHIFTKIT_RTL) $(SK_RTL_REGRESS)
 
 $(VSK_MK): $(RTL_SRCS) $(RTL_INCS)
 	@mkdir -p $(VSK_DIR)
-	verilator --cc -O3 --x-assign fast --x-initial fast --trace-fst -Irtl -GLanes=$(RTL_LANES) \
-	  --top-module sk_axil_top -Mdir $(VSK_DIR) $(RTL_SRCS)
+	verilator --cc $(VERILATOR_FLAGS) $(if $(filter 0,$(RTL_TRACE)),,--trace-fst) -Irtl \
+	  -GLanes=$(RTL_LANES) --top-module sk_axil_top -Mdir $(VSK_DIR) $(RTL_SRCS)
 
 $(VSK_OBJS) &: $(VSK_MK)
-	nice $(MAKE) -s -C $(VSK_DIR) -f Vsk_axil_top.mk OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2 \
+	nice $(MAKE) -s -C $(VSK_DIR) -f Vsk_axil_top.mk OPT_FAST="$(VSK_OPT_FAST)" OPT_SLOW=-O1 OPT_GLOBAL=-O2 \
 	  Vsk_axil_top__ALL.a verilated.o verilated_fst_c.o verilated_threads.o
 
 $(TB_OBJ)/%.o: tb/verilator/%.cpp $(TB_HEADERS) $(VSK_MK)
@@ -90,12 +98,33 @@ test-rtl: test-rtl-regs rtl-directed $(SHIFTKIT_CLI)
 
 # make regress SEEDS=N: N cases of seed REGRESS_SEED (case i of a seed is the same on
 # every machine: `shiftkit gen --seed S --first i --count 1` recreates it).
+# SHARD=i/n (1 <= i <= n <= N) runs only the i-th of n disjoint contiguous blocks of
+# the N cases, into its own directory and reports (REGRESS_TAG-shard-i-of-n.{xml,json});
+# scripts/merge_reports combines the shards' reports, from any number of machines.
+REGRESS_TAG ?= regress
+ifneq ($(SHARD),)
+SHARD_I := $(word 1,$(subst /, ,$(SHARD)))
+SHARD_N := $(word 2,$(subst /, ,$(SHARD)))
+ifneq ($(shell [ "$(SHARD_I)/$(SHARD_N)" = "$(SHARD)" ] && [ "$(SHARD_I)" -ge 1 ] 2>/dev/null && \
+        [ "$(SHARD_I)" -le "$(SHARD_N)" ] && [ "$(SHARD_N)" -le "$(SEEDS)" ] && echo ok),ok)
+$(error SHARD=$(SHARD): want i/n with 1 <= i <= n <= SEEDS ($(SEEDS)))
+endif
+REGRESS_FIRST := $(shell echo $$(( ($(SHARD_I) - 1) * $(SEEDS) / $(SHARD_N) )))
+REGRESS_COUNT := $(shell echo $$(( $(SHARD_I) * $(SEEDS) / $(SHARD_N) - $(REGRESS_FIRST) )))
+REGRESS_NAME := $(REGRESS_TAG)$(RTL_VARIANT)-shard-$(SHARD_I)-of-$(SHARD_N)
+else
+REGRESS_FIRST := 0
+REGRESS_COUNT := $(SEEDS)
+REGRESS_NAME := $(REGRESS_TAG)$(RTL_VARIANT)
+endif
+REGRESS_DIR := $(BUILD)/$(REGRESS_NAME)
+
 regress: $(SHIFTKIT_CLI) $(SK_RTL_REGRESS)
 	@rm -rf $(REGRESS_DIR) && mkdir -p $(REGRESS_DIR) $(REPORTS)
-	$(SHIFTKIT_CLI) gen --quiet --seed $(REGRESS_SEED) --count $(SEEDS) $(REGRESS_LIMITS) \
-	  -o $(REGRESS_DIR)
+	$(SHIFTKIT_CLI) gen --quiet --seed $(REGRESS_SEED) --first $(REGRESS_FIRST) \
+	  --count $(REGRESS_COUNT) $(REGRESS_LIMITS) -o $(REGRESS_DIR)
 	$(SK_RTL_REGRESS) --suite rtl-regress$(RTL_VARIANT) --seed $(REGRESS_SEED) \
-	  --junit $(REPORTS)/regress$(RTL_VARIANT).xml --json $(REPORTS)/regress$(RTL_VARIANT).json \
+	  --junit $(REPORTS)/$(REGRESS_NAME).xml --json $(REPORTS)/$(REGRESS_NAME).json \
 	  $(REGRESS_DIR)/case_*/ || { \
 	  echo "regress: a case fails; recreate it alone with:"; \
 	  echo "  $(SHIFTKIT_CLI) gen --seed $(REGRESS_SEED) --first I --count 1 $(REGRESS_LIMITS) -o DIR"; \
@@ -120,3 +149,42 @@ $(SK_RTL_ERRORS): $(TB_OBJ)/sk_rtl_errors.o $(TB_OBJ)/sk_sim.o $(VSK_OBJS)
 .PHONY: test-rtl-regs
 test-rtl-regs: $(SK_RTL_ERRORS)
 	$(SK_RTL_ERRORS)
+
+# ------------------------------------------------------------------ scale-out
+# make regress-par SEEDS=N JOBS=j: the N cases as j shards running in parallel on this
+# machine, merged into $(REPORTS)/regress-par.{xml,json} by scripts/merge_reports.
+JOBS ?= 2
+MERGE_REPORTS := scripts/merge_reports
+HELP_LINES += "  regress      ... SHARD=i/n: shard i of n (own reports); scripts/merge_reports joins them" \
+              "  regress-par  SEEDS=N JOBS=j: j shards in parallel, merged (build/reports/regress-par.*)"
+
+.PHONY: regress-par test-regress-shards
+regress-par: $(SHIFTKIT_CLI) $(SK_RTL_REGRESS)
+	@rm -f $(REPORTS)/$(REGRESS_TAG)$(RTL_VARIANT)-shard-*-of-$(JOBS).*
+	@pids=; for i in $$(seq 1 $(JOBS)); do \
+	  $(MAKE) --no-print-directory regress SHARD=$$i/$(JOBS) > $(BUILD)/regress-par-$$i.log 2>&1 & \
+	  pids="$$pids $$!"; \
+	done; rc=0; for p in $$pids; do wait $$p || rc=1; done; \
+	for i in $$(seq 1 $(JOBS)); do tail -n 3 $(BUILD)/regress-par-$$i.log; done; \
+	$(PYTHON) $(MERGE_REPORTS) --junit $(REPORTS)/regress-par$(RTL_VARIANT).xml \
+	  --json $(REPORTS)/regress-par$(RTL_VARIANT).json \
+	  $(REPORTS)/$(REGRESS_TAG)$(RTL_VARIANT)-shard-*-of-$(JOBS).xml \
+	  $(REPORTS)/$(REGRESS_TAG)$(RTL_VARIANT)-shard-*-of-$(JOBS).json || rc=1; exit $$rc
+
+# make test: 2 shards of 20 cases, merged, must equal the unsharded 40-case run (same
+# case names, results and cycle counts), and the merger refuses overlapping shards.
+SHARD_TEST_SEEDS := 40
+test-regress-shards: $(SHIFTKIT_CLI) $(SK_RTL_REGRESS)
+	$(MAKE) --no-print-directory regress REGRESS_TAG=shard-test SEEDS=$(SHARD_TEST_SEEDS)
+	$(MAKE) --no-print-directory regress REGRESS_TAG=shard-test SEEDS=$(SHARD_TEST_SEEDS) SHARD=1/2
+	$(MAKE) --no-print-directory regress REGRESS_TAG=shard-test SEEDS=$(SHARD_TEST_SEEDS) SHARD=2/2
+	$(PYTHON) $(MERGE_REPORTS) --junit $(REPORTS)/shard-test-merged.xml \
+	  --json $(REPORTS)/shard-test-merged.json $(REPORTS)/shard-test-shard-[12]-of-2.xml \
+	  $(REPORTS)/shard-test-shard-[12]-of-2.json
+	$(PYTHON) tb/verilator/same_cases.py $(REPORTS)/shard-test.json $(REPORTS)/shard-test-merged.json
+	$(PYTHON) tb/verilator/same_cases.py --junit $(REPORTS)/shard-test.xml $(REPORTS)/shard-test-merged.xml
+	@if $(PYTHON) $(MERGE_REPORTS) $(REPORTS)/shard-test-shard-1-of-2.json \
+	  $(REPORTS)/shard-test.json > /dev/null 2>&1; then \
+	  echo "test-regress-shards: merge_reports accepted overlapping shards"; exit 1; fi
+	@echo "test-regress-shards: 2 merged shards equal the unsharded $(SHARD_TEST_SEEDS)-case run"
+TEST_TARGETS += test-regress-shards
