@@ -14,9 +14,8 @@
 #include <systemc>
 
 #include "shiftkit/sk_regs.h"
-#include "sk_rtl_device.h"
-#include "sk_tlm_device.h"
-#include "sk_tlm_hal.h"
+#include "sk_axil_bridge.h"
+#include "sk_sc_twin.h"
 
 using namespace sc_core;
 
@@ -202,32 +201,19 @@ SC_MODULE(runner) {
 int sc_main(int, char **)
 {
     sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO, SC_DO_NOTHING);
-    sc_clock clk("clk", 10, SC_NS);
-    sc_signal<bool> rst_n("rst_n"), irq_tlm("irq_tlm"), irq_rtl("irq_rtl");
     runner tlm_side("tlm_side", "tlm", script), rtl_side("rtl_side", "rtl", script);
     runner dead_side("dead_side", "bridge-timeout", dead_script);
-    sk_tlm_device tlm("tlm", sc_time(10, SC_NS));
-    sk_rtl_device rtl("rtl");
-    tlm_side.cpu.socket.bind(tlm.socket);
-    tlm_side.cpu.irq_i(irq_tlm);
-    tlm.irq_o(irq_tlm);
-    rtl_side.cpu.socket.bind(rtl.socket);
-    rtl_side.cpu.irq_i(irq_rtl);
-    rtl.clk_i(clk);
-    rtl.rst_ni(rst_n);
-    rtl.irq_o(irq_rtl);
+    sk_sc_twin twin(tlm_side.cpu, rtl_side.cpu);
     sk_axil_bridge dead_bridge("dead_bridge", 24, DEAD_TIMEOUT);
     dead_slave dead;
     sc_signal<bool> irq_dead("irq_dead");
     dead.bind(dead_bridge);
-    dead_bridge.clk_i(clk);
-    dead_bridge.rst_ni(rst_n);
+    dead_bridge.clk_i(twin.clk);
+    dead_bridge.rst_ni(twin.rst_n);
     dead_side.cpu.socket.bind(dead_bridge.socket);
     dead_side.cpu.irq_i(irq_dead);
 
-    rst_n.write(false);
-    sc_start(50, SC_NS);
-    rst_n.write(true);
+    twin.reset();
     while (!(tlm_side.done && rtl_side.done && dead_side.done) &&
            sc_time_stamp() < sc_time(1, SC_MS))
         sc_start(1, SC_US);

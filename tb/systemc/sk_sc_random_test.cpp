@@ -25,9 +25,7 @@
 #include <systemc>
 
 #include "shiftkit/sk_regs.h"
-#include "sk_rtl_device.h"
-#include "sk_tlm_device.h"
-#include "sk_tlm_hal.h"
+#include "sk_sc_twin.h"
 
 using namespace sc_core;
 
@@ -284,22 +282,9 @@ int sc_main(int argc, char **argv)
     uint64_t seed = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1;
     unsigned iterations = argc > 2 ? unsigned(std::strtoul(argv[2], nullptr, 10)) : 400;
     sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO, SC_DO_NOTHING);
-    sc_clock clk("clk", 10, SC_NS);
-    sc_signal<bool> rst_n("rst_n"), irq_tlm("irq_tlm"), irq_rtl("irq_rtl");
     side tlm_side("tlm_side", seed, iterations), rtl_side("rtl_side", seed, iterations);
-    sk_tlm_device tlm("tlm", sc_time(10, SC_NS));
-    sk_rtl_device rtl("rtl");
-    tlm_side.cpu.socket.bind(tlm.socket);
-    tlm_side.cpu.irq_i(irq_tlm);
-    tlm.irq_o(irq_tlm);
-    rtl_side.cpu.socket.bind(rtl.socket);
-    rtl_side.cpu.irq_i(irq_rtl);
-    rtl.clk_i(clk);
-    rtl.rst_ni(rst_n);
-    rtl.irq_o(irq_rtl);
-    rst_n.write(false);
-    sc_start(50, SC_NS);
-    rst_n.write(true);
+    sk_sc_twin twin(tlm_side.cpu, rtl_side.cpu);
+    twin.reset();
     while (!(tlm_side.done && rtl_side.done) && sc_time_stamp() < sc_time(10, SC_SEC))
         sc_start(100, SC_US);
     if (!(tlm_side.done && rtl_side.done)) {
