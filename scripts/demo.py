@@ -35,6 +35,10 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNGS = ["golden", "device", "rtl", "sc-tlm", "sc-rtl"]
+# Hidden widths per data set. Fashion-MNIST's 784-128-64-10 needs 13,648 weight rows at
+# LANES=8, inside the default core's 16,384 (docs/regmap.md); the trainer's own
+# default 256,128 would not fit the simulated device.
+HIDDEN = {"digits": "64,32", "fashion-mnist": "128,64"}
 _started = time.time()
 
 
@@ -66,7 +70,8 @@ def stage_train(args, out):
     train_dir = out / "train"
     cmd = [args.python, "-m", "shiftkit.train", "--dataset", args.dataset, "--arch", args.arch,
            "--weight-bits", "8", "--act-bits", "8", "--per-channel", "--rounding", args.rounding,
-           "--epochs", str(args.epochs), "--vector-samples", "0", "--skip-torch-ao", "-o", train_dir]
+           "--hidden", HIDDEN[args.dataset], "--epochs", str(args.epochs), "--vector-samples", "0",
+           "--skip-torch-ao", "-o", train_dir]
     say(f"train: {args.dataset} {args.arch}, 8/8-bit per-channel PoT QAT, {args.rounding} "
         f"({args.epochs} epochs) ...")
     t0 = time.time()
