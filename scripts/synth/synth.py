@@ -365,7 +365,7 @@ def summary_lines(report):
         else:
             lines.append("  UP5K LANES=%-2d does not fit: %s" % (r["lanes"], r.get("error")))
         if "bitstream" in r:
-            lines.append("  bitstream %s (seed %d, %s MHz clock): timing %s" % (
+            lines.append("  bitstream %s (seed %d, %.1f MHz clock): timing %s" % (
                 r["bitstream"], r["bitstream_seed"], r["clock_mhz"],
                 "met" if r["bitstream_timing_met"] else "NOT met: rebuild with a lower --clock-mhz"))
     x = report.get("xc7")
