@@ -301,10 +301,13 @@ module sk_core #(
     end
   end
 
-  // Descriptor words land one cycle after their read was issued.
+  // Descriptor words land one cycle after their read was issued. The word index is a
+  // 2-bit wire so that fetch 4 wraps to word 3 in every simulator (Icarus evaluated the
+  // inline index expression wider, got -1 and dropped the write: issue 11).
   wire [31:0] desc_rdata;
+  wire [1:0]  desc_widx = fetch_q[1:0] - 2'd1;
   always @(posedge clk_i) begin
-    if (state_q == StFetch && fetch_q != 3'd0) desc_q[fetch_q[1:0] - 2'd1] <= desc_rdata;
+    if (state_q == StFetch && fetch_q != 3'd0) desc_q[desc_widx] <= desc_rdata;
   end
 
   // Perf counters: cleared by an accepted start or a soft reset, saturating.
