@@ -130,7 +130,7 @@ regress: $(SHIFTKIT_CLI) $(SK_RTL_REGRESS)
 	  echo "  $(SHIFTKIT_CLI) gen --seed $(REGRESS_SEED) --first I --count 1 $(REGRESS_LIMITS) -o DIR"; \
 	  exit 1; }
 
-SK_RTL_BENCH := $(BIN)/sk-rtl-bench
+SK_RTL_BENCH := $(BIN)/sk-rtl-bench$(RTL_VARIANT)
 $(SK_RTL_BENCH): $(TB_OBJ)/sk_rtl_bench.o $(TB_COMMON_OBJS) $(VSK_OBJS) $(LIBSHIFTKIT_DRV_A) \
                  $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)
@@ -188,3 +188,14 @@ test-regress-shards: $(SHIFTKIT_CLI) $(SK_RTL_REGRESS)
 	  echo "test-regress-shards: merge_reports accepted overlapping shards"; exit 1; fi
 	@echo "test-regress-shards: 2 merged shards equal the unsharded $(SHARD_TEST_SEEDS)-case run"
 TEST_TARGETS += test-regress-shards
+# make bench (cmodel/cmodel.mk) runs scripts/bench.py over these: the benchmark at
+# LANES 8 and 16, traced and untraced (-nt), the untraced regression runner, and Icarus.
+.PHONY: sim-bench-bins
+sim-bench-bins:
+	$(MAKE) --no-print-directory $(BIN)/sk-rtl-bench $(SK_RTL_REGRESS) $(SHIFTKIT_CLI)
+	$(MAKE) --no-print-directory RTL_TRACE=0 $(BIN)/sk-rtl-bench-nt $(BIN)/sk-rtl-regress-nt
+	$(MAKE) --no-print-directory RTL_LANES=16 $(BIN)/sk-rtl-bench-l16
+	$(MAKE) --no-print-directory RTL_LANES=16 RTL_TRACE=0 $(BIN)/sk-rtl-bench-l16-nt
+	$(MAKE) --no-print-directory icarus-cases $(ICARUS_VVP)
+
+-include tb/icarus/icarus.mk
