@@ -29,6 +29,10 @@ include cmodel/cmodel.mk
 -include tb/systemc/systemc.mk
 -include qat/qat.mk
 -include synth/synth.mk
+-include tests/faults/faults.mk
+-include formal/formal.mk
+-include sw/fuzz/fuzz_drv.mk
+-include tests/reliability/reliability.mk
 
 # The main flow (docs/verification.md): train, export, run every rung, report.
 DATASET ?= digits
