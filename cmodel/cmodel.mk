@@ -109,12 +109,15 @@ test-npy-numpy: $(LIBSHIFTKIT_SO)
 .SECONDARY: $(CMODEL_SAN_OBJS)
 
 # ---- golden-model throughput benchmark (not part of make test) ----
-HELP_LINES += "  bench        golden kernels vs PyTorch quantized Linear -> build/reports/bench.json"
+HELP_LINES += "  bench        golden kernels vs PyTorch quantized Linear, Verilator speed and trace tax," \
+              "               Verilator vs Icarus, regression networks/s -> build/reports/bench.json"
 $(BIN)/bench_dense: cmodel/bench/bench_dense.c $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CMODEL_CFLAGS) -o $@ $< $(LIBSHIFTKIT_A)
 
 .PHONY: bench
-bench: $(BIN)/bench_dense
-	$(PYTHON) scripts/bench.py --bench-dense $(BIN)/bench_dense --python $(PYTHON) \
-	    --report $(REPORTS)/bench.json
+bench: $(BIN)/bench_dense sim-bench-bins
+	nice $(PYTHON) scripts/bench.py --bench-dense $(BIN)/bench_dense --python $(PYTHON) \
+	    --report $(REPORTS)/bench.json --sim-bin-dir $(BIN) --icarus-vvp $(ICARUS_VVP) \
+	    --icarus-image $(ICARUS_IMAGE) --icarus-cases $(ICARUS_CASES) --make "$(MAKE)" \
+	    --verilator-flags "$(VERILATOR_FLAGS) OPT_FAST=$(VSK_OPT_FAST)"
