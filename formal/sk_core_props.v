@@ -1,24 +1,27 @@
 // sk_core_props.v — formal harness: the sequencer of rtl/sk_core.v never deadlocks.
 //
 // The real core (sequencer, MAC lanes, requant unit, memories) with small memories:
-// Lanes = 1, 4 weight rows, 4 biases, 4 shift bytes, 4-byte activation buffers, one
-// descriptor. Every memory word starts unconstrained (any descriptor, weights, biases,
-// shifts, activations: what a host could have written), NUM_LAYERS is free, START
-// pulses come at any time (a START while busy must be ignored), no soft reset.
-// Property: the core is never busy for more than BusyBound consecutive cycles, and
-// every run ends with one done pulse.
+// Lanes lanes (4 by default), 4 weight rows, 4 biases, 4 shift bytes, 4-byte
+// activation buffers, one descriptor. Every memory word starts unconstrained (any
+// descriptor, weights, biases, shifts, activations: whatever a host could have
+// written), NUM_LAYERS is free, START pulses come at any time (a START while busy
+// must be ignored), no soft reset.
+// Property: the core is never busy for more than BusyBound consecutive cycles, every
+// run ends with a done pulse in its last busy cycle, and done comes only then.
 //
-// Why BusyBound = 31 suffices: the descriptor checks bound K <= ActBytes = 4 and
-// N <= ActBytes = 4 (else ACT_RANGE, found in CHECK); with Lanes = 1 a layer has
-// B = N <= 4 blocks of a = 1 channel, so docs/regmap.md "Timing" gives at most
-// 6 + K + (B-1)*max(K,3,1) + a + 7 = 6 + 4 + 3*4 + 1 + 7 = 30 cycles, plus 1 DONE
-// cycle; an error ends the run earlier. A bounded check of depth BusyBound + 4 from
-// reset covers every run started in cycle 1 through its whole length.
+// Why BusyBound suffices: the descriptor checks bound K <= ActBytes = 4 and
+// N <= ActBytes = 4 (else ACT_RANGE, found in CHECK). docs/regmap.md "Timing" gives a
+// layer 6 + K + sum_{b=1}^{B-1} max(K, 3, a_{b-1}) + a_{B-1} + 7 cycles, plus 1 DONE
+// cycle per run; an error only ends a run earlier. Lanes = 4: one block (B = 1,
+// a <= 4), at most 6 + 4 + 4 + 7 + 1 = 22. Lanes = 1: B = N <= 4 blocks of a = 1,
+// at most 6 + 4 + 3*4 + 1 + 7 + 1 = 31. A bounded check of depth BusyBound + 4 from
+// reset covers a run started in cycle 1 through its whole length and past it.
 
 `default_nettype none
 
 module sk_core_props #(
-  parameter integer BusyBound = 31
+  parameter integer Lanes     = 4,
+  parameter integer BusyBound = 22
 ) (
   input wire        clk_i,
   input wire        start_i,
@@ -33,7 +36,7 @@ module sk_core_props #(
   wire [31:0] cycles, macs, stalls, rdata;
 
   sk_core #(
-    .Lanes(1), .WeightRows(4), .BiasDepth(4), .ShiftDepth(4), .ActBytes(4), .MaxLayers(1),
+    .Lanes(Lanes), .WeightRows(4), .BiasDepth(4), .ShiftDepth(4), .ActBytes(4), .MaxLayers(1),
     .HostAddrWidth(4)
   ) dut (
     .clk_i(clk_i), .rst_ni(!init_q),
@@ -63,7 +66,8 @@ module sk_core_props #(
     if (p_done) assert (!busy || start_q);
   end
 
-  always @(*) if (!init_q) cover (busy_cnt == BusyBound);  // the bound is reached: it is tight
+  // the bound is reached (it is tight): run with `yosys-smtbmc -c`
+  always @(*) if (!init_q) cover (busy_cnt == BusyBound);
 
 endmodule
 
