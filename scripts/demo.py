@@ -26,6 +26,7 @@ import html
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -98,7 +99,7 @@ def first_mismatch(got, want):
 
 def stage_rungs(args, out, vectors):
     """The whole test set through every built backend; compare with golden."""
-    model, inputs = vectors / "model.skm", vectors / "input.npy"
+    model, inputs = vectors.parent / "model.skm", vectors / "input.npy"
     expected = np.load(vectors / "expected.npy").astype(np.int64)
     labels = np.load(vectors / "labels.npy")
     results, golden = {}, None
@@ -142,9 +143,9 @@ def stage_layers(args, out, vectors, lanes):
     from shiftkit import skm  # the package's .skm reader/writer (docs/model-format.md)
     from shiftkit.intmodel import IntModel
 
-    model = skm.load(vectors / "model.skm")
+    model = skm.load(vectors.parent / "model.skm")
     trace = out / "trace"
-    run([args.shiftkit, "run", vectors / "model.skm", vectors / "input.npy", "-o", out / "trace_out.npy",
+    run([args.shiftkit, "run", vectors.parent / "model.skm", vectors / "input.npy", "-o", out / "trace_out.npy",
          "--trace", trace])
     layers, x_path = [], vectors / "input.npy"
     for i, layer in enumerate(model.layers):
@@ -268,14 +269,14 @@ def main():
     args = p.parse_args()
     args.epochs = args.epochs or (15 if args.dataset == "digits" else 8)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists():  # a previous run's files must not mix with this one's
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
 
     walls = {}
     train_dir, train_report, train_wall = stage_train(args, out)
     walls["train"] = round(train_wall, 1)
     vectors = train_dir / "vectors"
-    if not (vectors / "model.skm").exists():
-        (vectors / "model.skm").write_bytes((train_dir / "model.skm").read_bytes())
     t0 = time.time()
     rungs = stage_rungs(args, out, vectors)
     walls["rungs"] = round(time.time() - t0, 1)
