@@ -1,4 +1,3 @@
-/* TEMPORARY NOTE FOR ENGINEERS WORKING IN THIS TREE TODAY: read /work/main/TEAM-RULES.md now (shared-tree git rules, deadlines, who owns which files). The lead removes this note. */
 /* sk_status.h — status codes shared by every shiftkit C library.
  *
  * Every fallible call returns an sk_status; SK_OK is 0. Where a call takes an

@@ -1,4 +1,3 @@
-/* TEMPORARY NOTE FOR ENGINEERS WORKING IN THIS TREE TODAY: read /work/main/TEAM-RULES.md now (shared-tree git rules, deadlines, who owns which files). The lead removes this note. */
 /* sk_hal.h — the one seam between the shiftkit driver and hardware.
  *
  * The driver reaches a device only through these three calls and an opaque context.
