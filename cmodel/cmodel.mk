@@ -87,7 +87,7 @@ TEST_TARGETS += fuzz-short
 HELP_LINES += "  fuzz         libFuzzer on the .skm/.npy readers (FUZZ_SECONDS=60 each)" \
               "  fuzz-short   the same for 10 s each (part of make test)"
 
-$(BIN)/fuzz/fuzz_%: cmodel/fuzz/fuzz_%.c $(CMODEL_LIB_SRCS) $(wildcard cmodel/include/shiftkit/*.h) $(wildcard cmodel/src/*.h)
+$(BIN)/fuzz/fuzz_%: cmodel/fuzz/fuzz_%.c cmodel/fuzz/sk_fuzz_skm.h $(CMODEL_LIB_SRCS) $(wildcard cmodel/include/shiftkit/*.h) $(wildcard cmodel/src/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CMODEL_LIB_SRCS)
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "shiftkit/shiftkit.h"
+#include "sk_fuzz_skm.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,20 +17,8 @@ static void check_one(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     check_one(data, size);
-    /* A random payload almost never carries a matching CRC, which would stop the
-     * fuzzer at the header; also try the input with payload_size and CRC patched to
-     * match, so mutations reach every payload check. */
-    if (size >= SK_MODEL_HEADER_SIZE) {
-        uint8_t *patched = malloc(size);
-        if (!patched)
-            return 0;
-        memcpy(patched, data, size);
-        const uint32_t payload = (uint32_t)(size - SK_MODEL_HEADER_SIZE);
-        const uint32_t crc = sk_crc32(0, patched + SK_MODEL_HEADER_SIZE, payload);
-        for (int i = 0; i < 4; i++) {
-            patched[12 + i] = (uint8_t)(payload >> (8 * i));
-            patched[16 + i] = (uint8_t)(crc >> (8 * i));
-        }
+    uint8_t *patched = sk_fuzz_with_matching_crc(data, size);
+    if (patched) {
         check_one(patched, size);
         free(patched);
     }

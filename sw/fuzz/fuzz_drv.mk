@@ -5,12 +5,12 @@
 # takes its harnesses and corpus from cmodel/fuzz/ only. fuzz-drv-short (10 s) runs
 # in make test.
 FUZZ_DRV_BIN := $(BIN)/fuzz-drv/fuzz_drv_load
-FUZZ_DRV_FLAGS := $(FUZZ_FLAGS) -D_DEFAULT_SOURCE -Isw/include -Icmodel/device
+FUZZ_DRV_FLAGS := $(FUZZ_FLAGS) -D_DEFAULT_SOURCE -Isw/include -Icmodel/device -Icmodel/fuzz
 
 TEST_TARGETS += fuzz-drv-short
 HELP_LINES += "  fuzz-drv     libFuzzer on driver model loading into the device model (FUZZ_SECONDS each)"
 
-$(FUZZ_DRV_BIN): sw/fuzz/fuzz_drv_load.c $(DRV_SRCS) $(DEV_SRCS) $(CMODEL_LIB_SRCS) $(SW_HEADERS) \
+$(FUZZ_DRV_BIN): sw/fuzz/fuzz_drv_load.c cmodel/fuzz/sk_fuzz_skm.h $(DRV_SRCS) $(DEV_SRCS) $(CMODEL_LIB_SRCS) $(SW_HEADERS) \
                  $(wildcard cmodel/include/shiftkit/*.h) $(wildcard cmodel/device/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_DRV_FLAGS) -o $@ $< $(DRV_SRCS) $(DEV_SRCS) $(CMODEL_LIB_SRCS) -lm

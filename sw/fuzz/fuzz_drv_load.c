@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sk_device.h"
+#include "sk_fuzz_skm.h"
 #include "shiftkit/shiftkit.h"
 #include "shiftkit/sk_driver.h"
 
@@ -60,18 +61,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sk_device_hal(g_dev, &g_hal);
     }
     load_and_run(data, size);
-    /* As in cmodel/fuzz/fuzz_skm.c: also try the input with payload size and CRC
-     * patched to match, so mutations get past the header to the model contents. */
-    if (size >= SK_MODEL_HEADER_SIZE) {
-        uint8_t *patched = malloc(size);
-        if (!patched) return 0;
-        memcpy(patched, data, size);
-        const uint32_t payload = (uint32_t)(size - SK_MODEL_HEADER_SIZE);
-        const uint32_t crc = sk_crc32(0, patched + SK_MODEL_HEADER_SIZE, payload);
-        for (int i = 0; i < 4; i++) {
-            patched[12 + i] = (uint8_t)(payload >> (8 * i));
-            patched[16 + i] = (uint8_t)(crc >> (8 * i));
-        }
+    uint8_t *patched = sk_fuzz_with_matching_crc(data, size); /* sk_fuzz_skm.h */
+    if (patched) {
         load_and_run(patched, size);
         free(patched);
     }
