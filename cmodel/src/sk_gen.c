@@ -123,21 +123,10 @@ static sk_status build_layer(rng *r, sk_model *m, uint32_t i, const layer_plan *
     /* Accumulators without bias, from the real inputs. */
     const int e_in = sk_layer_in_exp(m, i);
     l->out_exp = (int8_t)clamp_int(e_in + rng_range(r, -4, 4), -60, 60);
-    memset(l->w_exp, 0, l->per_channel ? l->n : 1);
-    l->w_exp[0] = (int8_t)(l->out_exp - e_in); /* shift 0 while measuring */
     int32_t *acc = malloc(batch * l->n * sizeof *acc);
-    int32_t *y = malloc(batch * l->n * sizeof *y);
-    if (!acc || !y) {
-        free(acc);
-        free(y);
+    if (!acc)
         return sk_fail(err, SK_ERR_NOMEM, "gen: out of memory");
-    }
-    const bool save_pc = l->per_channel, save_raw = l->raw_output;
-    l->per_channel = false;
-    l->raw_output = true;
-    sk_dense_forward(m, i, x, batch, acc, y);
-    l->per_channel = save_pc;
-    l->raw_output = save_raw;
+    sk_dense_accumulate(m, i, x, batch, acc, SK_KERNEL_AUTO); /* biases are still 0 */
 
     /* Aim each channel's shift so its largest accumulator lands near the output
      * type's top, then perturb. */
@@ -208,7 +197,6 @@ static sk_status build_layer(rng *r, sk_model *m, uint32_t i, const layer_plan *
         }
     }
     free(acc);
-    free(y);
     return SK_OK;
 }
 
