@@ -86,7 +86,7 @@ def with_crc(data):
     (lambda d: d[:-1], "truncated"),
     (lambda d: d + b"\0", "trailing"),
     (lambda d: corrupt(d, 0, ord("X")), "bad magic"),
-    (lambda d: corrupt(d, 8, 2), "unsupported version"),
+    (lambda d: corrupt(d, 8, 3), "unsupported version"),
     (lambda d: corrupt(d, 30, 0xFF), "CRC"),
     (lambda d: with_crc(corrupt(d, 24 + 8 + 11, 9)), "rounding"),
     # payload: network header 8, layer record 16, w_exp 1 + pad 3, bias 4, weights
