@@ -56,11 +56,11 @@ $(SHIFTKIT_CLI): $(CMODEL_MAIN_OBJ) $(LIBSHIFTKIT_CLI_A) $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)
 	$(CC) -o $@ $(CMODEL_MAIN_OBJ) $(LIBSHIFTKIT_CLI_A) $(LIBSHIFTKIT_A)
 
-$(BIN)/tests/%: cmodel/tests/%.c cmodel/tests/sk_test_util.h $(LIBSHIFTKIT_A)
+$(BIN)/tests/%: cmodel/tests/%.c $(wildcard cmodel/tests/*.h) $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CMODEL_CFLAGS) -Icmodel/tests -o $@ $< $(LIBSHIFTKIT_A) -lcmocka -lm
 
-$(BIN)/tests-san/%: cmodel/tests/%.c cmodel/tests/sk_test_util.h $(CMODEL_SAN_OBJS)
+$(BIN)/tests-san/%: cmodel/tests/%.c $(wildcard cmodel/tests/*.h) $(CMODEL_SAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CMODEL_CFLAGS) $(CMODEL_SAN_FLAGS) -Icmodel/tests -o $@ $< $(CMODEL_SAN_OBJS) -lcmocka -lm
 

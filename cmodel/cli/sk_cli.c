@@ -33,15 +33,16 @@ static const char usage_text[] =
     "The shiftkit golden model: the exact integer arithmetic of docs/datapath.md.\n"
     "\n"
     "commands:\n"
-    "  info MODEL.skm                     layers, shapes, bits, exponents, shifts, rounding,\n"
+    "  info MODEL.skm                     layers, kinds, shapes, bits, exponents, shifts, rounding,\n"
     "                                     worst-case accumulator bound, memory footprint\n"
     "  run MODEL.skm INPUT.npy -o OUT.npy [--trace DIR] [--backend B]\n"
     "                                     run a batch; --trace writes every layer's\n"
     "                                     accumulators and outputs (golden backend)\n"
     "  gen --seed S --count N -o DIR [--first I] [--max-layers L] [--max-dim D] [--max-batch B]\n"
-    "                                     constrained-random cases DIR/case_NNNN/{model.skm,\n"
+    "      [--cnn]                        constrained-random cases DIR/case_NNNN/{model.skm,\n"
     "                                     input.npy,expected.npy}; case i of seed S is the same\n"
-    "                                     everywhere, so --first I --count 1 replays one case\n"
+    "                                     everywhere, so --first I --count 1 replays one case;\n"
+    "                                     --cnn: conv2d/pooling/add networks, NHWC inputs\n"
     "  check MODEL.skm INPUT.npy EXPECTED.npy [--backend B]\n"
     "                                     compare a backend's outputs with EXPECTED; prints\n"
     "                                     'N passed, M failed' and the first mismatch\n"
@@ -134,6 +135,28 @@ static int scan_args(int argc, char **argv, opt_spec *opts, size_t nopts, const 
 
 /* ---- info ---- */
 
+/* One indented line under a spatial layer's row: shapes and geometry (datapath §10). */
+static void print_geometry(const sk_model *m, uint32_t i)
+{
+    const sk_layer *l = &m->layers[i];
+    const sk_geometry *g = &l->geom;
+    const sk_shape in = sk_layer_in_shape(m, i), out = sk_layer_out_shape(m, i);
+    printf("      %ux%ux%u -> %ux%ux%u", in.h, in.w, in.c, out.h, out.w, out.c);
+    if (l->kind == SK_LAYER_ADD) {
+        if (g->src == SK_SRC_INPUT)
+            printf(", b = network input at exponent %d", sk_add_src_exp(m, i));
+        else
+            printf(", b = layer %u output at exponent %d", g->src, sk_add_src_exp(m, i));
+    } else {
+        printf(", %s %ux%u, stride %ux%u", l->kind == SK_LAYER_CONV2D ? "kernel" : "window",
+               g->kernel_h, g->kernel_w, g->stride_h, g->stride_w);
+    }
+    if (l->kind == SK_LAYER_CONV2D)
+        printf(", pad top %u left %u bottom %u right %u, %s", g->pad_top, g->pad_left,
+               g->pad_bottom, g->pad_right, g->groups > 1 ? "depthwise" : "groups 1");
+    printf("\n");
+}
+
 static int cmd_info(int argc, char **argv)
 {
     const char *pos[1];
@@ -150,13 +173,20 @@ static int cmd_info(int argc, char **argv)
         return report(st, &err);
     sk_model_footprint fp;
     sk_model_get_footprint(&m, &fp);
-    printf("model %s: %u layer%s, input %s %d-bit at exponent %d\n", pos[0], m.num_layers,
+    const sk_shape in_shape = sk_model_in_shape(&m);
+    char in_dims[48] = "";
+    if (m.layers[0].kind != SK_LAYER_DENSE)
+        snprintf(in_dims, sizeof in_dims, " shape %ux%ux%u (HWC)", in_shape.h, in_shape.w,
+                 in_shape.c);
+    printf("model %s: %u layer%s, input %s %d-bit at exponent %d%s\n", pos[0], m.num_layers,
            m.num_layers == 1 ? "" : "s", m.in.is_signed ? "signed" : "unsigned", m.in.bits,
-           m.in_exp);
-    printf("%-5s %11s %6s %-9s %-10s %5s %5s %-9s %-17s %-9s %s\n", "layer", "k x n", "w_bits",
-           "out", "rounding", "e_in", "e_out", "e_w", "shift", "flags", "acc bound (worst case)");
+           m.in_exp, in_dims);
+    printf("%-5s %11s %-7s %6s %-9s %-10s %5s %5s %-9s %-17s %-9s %s\n", "layer", "k x n", "kind",
+           "w_bits", "out", "rounding", "e_in", "e_out", "e_w", "shift", "flags",
+           "acc bound (worst case)");
     for (uint32_t i = 0; i < m.num_layers; i++) {
         const sk_layer *l = &m.layers[i];
+        const bool weights = sk_layer_kind_has_weights(l->kind);
         char dims[32], out[16], ew[32], shift[32], flags[32];
         snprintf(dims, sizeof dims, "%ux%u", l->k, l->n);
         if (l->raw_output)
@@ -168,29 +198,37 @@ static int cmd_info(int argc, char **argv)
             int s = sk_layer_shift(&m, i, c);
             smin = s < smin ? s : smin;
             smax = s > smax ? s : smax;
-            emin = l->w_exp[c] < emin ? l->w_exp[c] : emin;
-            emax = l->w_exp[c] > emax ? l->w_exp[c] : emax;
+            if (weights) {
+                emin = l->w_exp[c] < emin ? l->w_exp[c] : emin;
+                emax = l->w_exp[c] > emax ? l->w_exp[c] : emax;
+            }
         }
-        if (smin == smax)
+        if (l->kind == SK_LAYER_MAXPOOL)
+            snprintf(shift, sizeof shift, "none");
+        else if (smin == smax)
             snprintf(shift, sizeof shift, "%d", smin);
         else
             snprintf(shift, sizeof shift, "%d..%d per-chan", smin, smax);
-        if (emin == emax)
+        if (!weights)
+            snprintf(ew, sizeof ew, "-");
+        else if (emin == emax)
             snprintf(ew, sizeof ew, "%d", emin);
         else
             snprintf(ew, sizeof ew, "%d..%d", emin, emax);
         snprintf(flags, sizeof flags, "%s%s%s", l->relu ? "relu " : "",
-                 l->per_channel ? "per-chan" : "per-layer", "");
+                 !weights ? "" : l->per_channel ? "per-chan" : "per-layer", "");
         int64_t lo = INT64_MAX, hi = INT64_MIN;
-        for (uint32_t n = 0; n < l->n; n++) {
+        for (uint32_t n = 0; n < (weights ? l->n : 1); n++) {
             int64_t clo, chi;
             sk_layer_acc_bounds(&m, i, n, &clo, &chi);
             lo = clo < lo ? clo : lo;
             hi = chi > hi ? chi : hi;
         }
-        printf("%-5u %11s %6d %-9s %-10s %5d %5d %-9s %-17s %-9s %" PRId64 "..%" PRId64 "\n", i,
-               dims, l->w_bits, out, sk_rounding_name(l->rounding), sk_layer_in_exp(&m, i),
-               l->out_exp, ew, shift, flags, lo, hi);
+        printf("%-5u %11s %-7s %6d %-9s %-10s %5d %5d %-9s %-17s %-9s %" PRId64 "..%" PRId64 "\n",
+               i, dims, sk_layer_kind_name(l->kind), l->w_bits, out, sk_rounding_name(l->rounding),
+               sk_layer_in_exp(&m, i), l->out_exp, ew, shift, flags, lo, hi);
+        if (l->kind != SK_LAYER_DENSE)
+            print_geometry(&m, i);
     }
     printf("footprint: %" PRIu64 " weights (%" PRIu64 " bytes at 8 bits), %" PRIu64
            " biases (%" PRIu64 " bytes), largest activation vector %" PRIu64 ", %" PRIu64
@@ -337,24 +375,26 @@ static int cmd_check(int argc, char **argv, const sk_backend *backend)
         sk_model_free(&m);
         return report(st, &err);
     }
-    const uint32_t last = m.num_layers - 1, n = m.layers[last].n;
+    const uint32_t last = m.num_layers - 1;
+    const sk_shape out_shape = sk_layer_out_shape(&m, last);
+    const size_t n = (size_t)sk_shape_size(out_shape), out_c = out_shape.c;
     const size_t count = sk_tensor_count(&got), batch = count / n;
     int result = 0;
     if (sk_tensor_count(&want) != count) {
         fprintf(stderr, "shiftkit: error: %s: shape: holds %zu values, the model produces "
-                "[%zu][%u] = %zu\n", pos[2], sk_tensor_count(&want), batch, n, count);
+                "[%zu][%zu] = %zu\n", pos[2], sk_tensor_count(&want), batch, n, count);
         result = EXIT_MISMATCH;
     } else {
         size_t failed = 0;
         for (size_t b = 0; b < batch; b++) {
-            for (uint32_t c = 0; c < n; c++) {
+            for (size_t c = 0; c < n; c++) {
                 const size_t i = b * n + c;
                 if (got.data[i] == want.data[i])
                     continue;
                 if (failed == 0)
-                    printf("first mismatch: sample %zu, layer %u, channel %u, index %zu: got "
+                    printf("first mismatch: sample %zu, layer %u, channel %zu, index %zu: got "
                            "%d, want %d (backend %s)\n",
-                           b, last, c, i, got.data[i], want.data[i], backend->name);
+                           b, last, c % out_c, i, got.data[i], want.data[i], backend->name);
                 failed++;
                 break;
             }
@@ -399,10 +439,11 @@ static int cmd_gen(int argc, char **argv)
     opt_spec opts[] = { { "--seed", true, NULL, false },       { "--count", true, NULL, false },
                         { "-o", true, NULL, false },           { "--first", true, NULL, false },
                         { "--max-layers", true, NULL, false }, { "--max-dim", true, NULL, false },
-                        { "--max-batch", true, NULL, false },  { "--quiet", false, NULL, false } };
+                        { "--max-batch", true, NULL, false },  { "--quiet", false, NULL, false },
+                        { "--cnn", false, NULL, false } };
     const char *pos[1];
     int npos;
-    int rc = scan_args(argc, argv, opts, 8, pos, 0, &npos);
+    int rc = scan_args(argc, argv, opts, 9, pos, 0, &npos);
     if (rc)
         return rc;
     uint64_t seed;
@@ -432,6 +473,7 @@ static int cmd_gen(int argc, char **argv)
             return usage_error("--max-batch must be in 1..65536, not '%s'", opts[6].value);
         limits.max_batch = (uint32_t)v;
     }
+    limits.cnn = opts[8].seen;
     const char *dir = opts[2].value;
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "shiftkit: error: %s: cannot create output directory: %s\n", dir,
@@ -464,11 +506,12 @@ static int cmd_gen(int argc, char **argv)
     FILE *f = path_join(path, dir, "manifest.txt") ? fopen(path, "w") : NULL;
     if (f) {
         fprintf(f, "generator: shiftkit %s gen\nseed: %" PRIu64 "\nfirst: %ld\ncount: %ld\n"
-                "max_layers: %u\nmax_dim: %u\nmax_batch: %u\n"
+                "max_layers: %u\nmax_dim: %u\nmax_batch: %u\n%s"
                 "replay one case: shiftkit gen --seed %" PRIu64 " --first I --count 1 "
-                "--max-layers %u --max-dim %u --max-batch %u -o DIR\n",
+                "--max-layers %u --max-dim %u --max-batch %u%s -o DIR\n",
                 SK_VERSION, seed, first, count, limits.max_layers, limits.max_dim,
-                limits.max_batch, seed, limits.max_layers, limits.max_dim, limits.max_batch);
+                limits.max_batch, limits.cnn ? "family: cnn\n" : "", seed, limits.max_layers,
+                limits.max_dim, limits.max_batch, limits.cnn ? " --cnn" : "");
         fclose(f);
     }
     return 0;
@@ -572,7 +615,8 @@ int sk_cli_main(int argc, char **argv, const sk_backend *const *backends, size_t
         return argc < 2 ? EXIT_USAGE : 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("shiftkit %s (.skm version %d)\n", SK_VERSION, SK_MODEL_VERSION);
+        printf("shiftkit %s (.skm versions %d..%d)\n", SK_VERSION, SK_MODEL_VERSION_DENSE,
+               SK_MODEL_VERSION);
         return 0;
     }
     const char *cmd = argv[1];

@@ -10,6 +10,7 @@
 
 #include "sk_internal.h"
 #include "sk_kernel.h"
+#include "sk_layers.h"
 
 sk_dtype sk_layer_out_dtype(const sk_layer *layer)
 {
@@ -112,25 +113,63 @@ void sk_trace_free(sk_trace *trace)
     memset(trace, 0, sizeof *trace);
 }
 
-/* Input [batch][k0] or [k0]; returns the batch size or 0 with err set. */
+void sk_layer_forward(const sk_model *model, uint32_t layer, const int32_t *x, const int32_t *src,
+                      size_t batch, int32_t *acc, int32_t *y)
+{
+    switch (model->layers[layer].kind) {
+    case SK_LAYER_CONV2D: sk_conv2d_forward(model, layer, x, batch, acc, y); break;
+    case SK_LAYER_MAXPOOL:
+    case SK_LAYER_AVGPOOL: sk_pool_forward(model, layer, x, batch, acc, y); break;
+    case SK_LAYER_ADD: sk_add_forward(model, layer, x, src, batch, acc, y); break;
+    default: sk_dense_forward(model, layer, x, batch, acc, y); break;
+    }
+}
+
+/* A layer's [batch][...] tensor: 2-D for a dense layer, NHWC (4-D) otherwise. */
+static sk_status alloc_layer_tensor(const sk_model *model, uint32_t layer, sk_dtype dtype,
+                                    size_t batch, sk_tensor *t)
+{
+    const sk_shape s = sk_layer_out_shape(model, layer);
+    sk_status st = sk_tensor_alloc2(t, dtype, batch, (size_t)sk_shape_size(s));
+    if (st == SK_OK && model->layers[layer].kind != SK_LAYER_DENSE) {
+        t->ndim = 4;
+        t->shape[1] = s.h;
+        t->shape[2] = s.w;
+        t->shape[3] = s.c;
+    }
+    return st;
+}
+
+/* Input [batch][k0] or [k0]; a network whose first layer is spatial also takes
+ * [batch][H][W][C] or [H][W][C] (datapath §10). Sets the batch size. */
 static sk_status check_input(const sk_model *model, const sk_tensor *input, const char *o,
                              size_t *batch, sk_error *err)
 {
-    const uint32_t k0 = model->layers[0].k;
+    const sk_shape in = sk_model_in_shape(model);
+    const size_t k0 = (size_t)sk_shape_size(in);
+    const bool spatial = model->layers[0].kind != SK_LAYER_DENSE;
     size_t b, k;
-    if (input->ndim == 1) {
-        b = 1;
-        k = input->shape[0];
-    } else if (input->ndim == 2) {
-        b = input->shape[0];
-        k = input->shape[1];
+    if (input->ndim == 1 || input->ndim == 2) {
+        b = input->ndim == 1 ? 1 : input->shape[0];
+        k = input->shape[input->ndim - 1];
+    } else if (spatial && (input->ndim == 3 || input->ndim == 4)) {
+        const size_t *hwc = &input->shape[input->ndim - 3];
+        b = input->ndim == 3 ? 1 : input->shape[0];
+        if (hwc[0] != in.h || hwc[1] != in.w || hwc[2] != in.c || b == 0)
+            return sk_fail(err, SK_ERR_BAD_SHAPE, "%s: shape: input is %zux%zux%zu per sample "
+                           "(batch %zu), the model needs [batch][%u][%u][%u] with batch >= 1",
+                           o, hwc[0], hwc[1], hwc[2], b, in.h, in.w, in.c);
+        k = k0;
+    } else if (spatial) {
+        return sk_fail(err, SK_ERR_BAD_SHAPE, "%s: shape: input must be [batch][%u][%u][%u] or "
+                       "[batch][%zu], has %u dimensions", o, in.h, in.w, in.c, k0, input->ndim);
     } else {
-        return sk_fail(err, SK_ERR_BAD_SHAPE, "%s: shape: input must be [batch][%u] or [%u], has "
-                       "%u dimensions", o, k0, k0, input->ndim);
+        return sk_fail(err, SK_ERR_BAD_SHAPE, "%s: shape: input must be [batch][%zu] or [%zu], "
+                       "has %u dimensions", o, k0, k0, input->ndim);
     }
     if (k != k0 || b == 0)
         return sk_fail(err, SK_ERR_BAD_SHAPE, "%s: shape: input is [%zu][%zu], the model needs "
-                       "[batch][%u] with batch >= 1", o, b, k, k0);
+                       "[batch][%zu] with batch >= 1", o, b, k, k0);
     const int32_t lo = sk_qtype_min(model->in), hi = sk_qtype_max(model->in);
     for (size_t i = 0; i < b * k; i++)
         if (input->data[i] < lo || input->data[i] > hi)
@@ -154,42 +193,61 @@ sk_status sk_infer(const sk_model *model, const sk_tensor *input, const char *or
         return st;
 
     const uint32_t layers = model->num_layers;
+    /* outs[i] is layer i's output; it is kept after layer i+1 has read it only when a
+     * later residual add names it as src (§14). */
+    int32_t **outs = calloc(layers, sizeof *outs);
+    bool *keep = calloc(layers, sizeof *keep);
+    if (!outs || !keep) {
+        free(outs);
+        free(keep);
+        return sk_fail(err, SK_ERR_NOMEM, "%s: out of memory", o);
+    }
+    for (uint32_t i = 0; i < layers; i++)
+        if (model->layers[i].kind == SK_LAYER_ADD && model->layers[i].geom.src != SK_SRC_INPUT)
+            keep[model->layers[i].geom.src] = true;
     if (trace) {
         memset(trace, 0, sizeof *trace);
         trace->acc = calloc(layers, sizeof *trace->acc);
         trace->out = calloc(layers, sizeof *trace->out);
         trace->num_layers = layers;
-        if (!trace->acc || !trace->out) {
-            sk_trace_free(trace);
-            return sk_fail(err, SK_ERR_NOMEM, "%s: out of memory", o);
-        }
+        if (!trace->acc || !trace->out)
+            st = sk_fail(err, SK_ERR_NOMEM, "%s: out of memory", o);
     }
-    int32_t *prev = NULL; /* owns the previous layer's output, the current input */
     const int32_t *cur = input->data;
     sk_tensor y = { 0 };
-    for (uint32_t i = 0; i < layers; i++) {
+    for (uint32_t i = 0; i < layers && st == SK_OK; i++) {
         const sk_layer *l = &model->layers[i];
-        if (sk_tensor_alloc2(&y, sk_layer_out_dtype(l), batch, l->n) != SK_OK ||
-            (trace && sk_tensor_alloc2(&trace->acc[i], SK_DTYPE_INT32, batch, l->n) != SK_OK)) {
+        if (alloc_layer_tensor(model, i, sk_layer_out_dtype(l), batch, &y) != SK_OK ||
+            (trace && alloc_layer_tensor(model, i, SK_DTYPE_INT32, batch, &trace->acc[i]) != SK_OK)) {
+            free(y.data);
             st = sk_fail(err, SK_ERR_NOMEM, "%s: out of memory", o);
             break;
         }
-        sk_dense_forward(model, i, cur, batch, trace ? trace->acc[i].data : NULL, y.data);
+        const int32_t *src = NULL;
+        if (l->kind == SK_LAYER_ADD)
+            src = l->geom.src == SK_SRC_INPUT ? input->data : outs[l->geom.src];
+        sk_layer_forward(model, i, cur, src, batch, trace ? trace->acc[i].data : NULL, y.data);
+        outs[i] = y.data;
         if (trace) {
-            if (sk_tensor_alloc2(&trace->out[i], y.dtype, batch, l->n) != SK_OK) {
+            if (alloc_layer_tensor(model, i, y.dtype, batch, &trace->out[i]) != SK_OK) {
                 st = sk_fail(err, SK_ERR_NOMEM, "%s: out of memory", o);
                 break;
             }
-            memcpy(trace->out[i].data, y.data, batch * l->n * sizeof *y.data);
+            memcpy(trace->out[i].data, y.data, sk_tensor_count(&y) * sizeof *y.data);
         }
-        free(prev);
-        prev = y.data;
-        cur = prev;
+        if (i > 0 && !keep[i - 1]) {
+            free(outs[i - 1]);
+            outs[i - 1] = NULL;
+        }
+        cur = y.data;
     }
+    if (st == SK_OK)
+        outs[layers - 1] = NULL; /* handed to the caller in *output */
+    for (uint32_t i = 0; i < layers; i++)
+        free(outs[i]);
+    free(outs);
+    free(keep);
     if (st != SK_OK) {
-        if (y.data != prev)
-            free(y.data);
-        free(prev);
         if (trace)
             sk_trace_free(trace);
         return st;

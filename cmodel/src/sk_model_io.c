@@ -1,4 +1,5 @@
-/* sk_model_io.c — the .skm reader and writer (docs/model-format.md, version 1).
+/* sk_model_io.c — the .skm reader and writer (docs/model-format.md, versions 1 and 2;
+ * version 1 is written whenever every layer is dense).
  *
  * The reader trusts nothing: every read goes through a bounds-checked cursor, sizes
  * are checked before anything is allocated, and the model is validated as a whole
@@ -8,6 +9,7 @@
 
 #include "shiftkit/sk_model.h"
 #include "sk_internal.h"
+#include "sk_layers.h"
 
 static const uint8_t skm_magic[8] = { 'S', 'K', 'M', 'O', 'D', 'E', 'L', 0 };
 
@@ -18,6 +20,7 @@ typedef struct cursor {
     size_t left;
     const char *origin;
     sk_error *err;
+    uint32_t version;
 } cursor;
 
 /* Take `n` bytes or fail with SK_ERR_TRUNCATED naming what was being read. */
@@ -64,9 +67,31 @@ static sk_status check_bool(uint8_t v, const char *origin, uint32_t layer, const
             return try_status_;                                                                \
     } while (0)
 
+static void put_u16(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
 static size_t pad4(size_t n)
 {
     return (4 - n % 4) % 4;
+}
+
+/* The version-2 geometry part (docs/model-format.md): 13 u16 fields and a reserved
+ * u16. Whether each field suits the kind is checked by sk_model_validate. */
+static sk_status parse_geometry(cursor *c, uint32_t i, sk_layer *l)
+{
+    const uint8_t *g = NULL;
+    TRY(take(c, SK_SKM_GEOMETRY_SIZE, &g, "geometry", i));
+    uint32_t *const fields[] = { &l->geom.in_h,     &l->geom.in_w,       &l->geom.in_c,
+                                 &l->geom.kernel_h, &l->geom.kernel_w,   &l->geom.stride_h,
+                                 &l->geom.stride_w, &l->geom.pad_top,    &l->geom.pad_left,
+                                 &l->geom.pad_bottom, &l->geom.pad_right, &l->geom.groups,
+                                 &l->geom.src };
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+        *fields[f] = sk_get_u16(g + 2 * f);
+    return check_zero(g + 26, 2, c->origin, i, "geometry reserved", c->err);
 }
 
 /* One layer record; sizes are checked against the remaining payload before any
@@ -76,9 +101,21 @@ static sk_status parse_layer(cursor *c, uint32_t i, sk_layer *l, uint64_t *weigh
     const uint8_t *h = NULL;
     TRY(take(c, 16, &h, "header", i));
     uint32_t k = sk_get_u32(h), n = sk_get_u32(h + 4);
-    if (k == 0 || k > SK_MODEL_MAX_DIM)
+    sk_layer_kind kind = SK_LAYER_DENSE;
+    if (c->version >= 2) {
+        if (h[14] >= SK_LAYER_KIND_COUNT)
+            return sk_fail(c->err, SK_ERR_BAD_FIELD, "%s: layer %u field kind: %u is not a "
+                           "layer kind (0 dense, 1 conv2d, 2 maxpool, 3 avgpool, 4 add)",
+                           c->origin, i, h[14]);
+        kind = (sk_layer_kind)h[14];
+    }
+    const bool weights = sk_layer_kind_has_weights(kind);
+    if (weights && (k == 0 || k > SK_MODEL_MAX_DIM))
         return sk_fail(c->err, SK_ERR_BAD_SHAPE, "%s: layer %u field k: %u is outside 1..%u",
                        c->origin, i, k, SK_MODEL_MAX_DIM);
+    if (!weights && k != 0)
+        return sk_fail(c->err, SK_ERR_BAD_SHAPE, "%s: layer %u field k: must be 0 for a %s "
+                       "layer (no weights), is %u", c->origin, i, sk_layer_kind_name(kind), k);
     if (n == 0 || n > SK_MODEL_MAX_DIM)
         return sk_fail(c->err, SK_ERR_BAD_SHAPE, "%s: layer %u field n: %u is outside 1..%u",
                        c->origin, i, n, SK_MODEL_MAX_DIM);
@@ -87,6 +124,7 @@ static sk_status parse_layer(cursor *c, uint32_t i, sk_layer *l, uint64_t *weigh
         return sk_fail(c->err, SK_ERR_BAD_SHAPE,
                        "%s: layer %u: model holds more than %u weights", c->origin, i,
                        SK_MODEL_MAX_WEIGHTS);
+    l->kind = kind;
     l->w_bits = h[8];
     l->out.bits = h[9];
     TRY(check_bool(h[10], c->origin, i, "out_signed", c->err));
@@ -102,10 +140,21 @@ static sk_status parse_layer(cursor *c, uint32_t i, sk_layer *l, uint64_t *weigh
                        flags);
     l->relu = flags & FLAG_RELU;
     l->raw_output = flags & FLAG_RAW;
+    l->per_channel = flags & FLAG_PER_CHANNEL;
     l->out_exp = (int8_t)h[13];
-    TRY(check_zero(h + 14, 2, c->origin, i, "reserved", c->err));
+    if (c->version >= 2) {
+        TRY(check_zero(h + 15, 1, c->origin, i, "reserved", c->err));
+        TRY(parse_geometry(c, i, l));
+    } else {
+        TRY(check_zero(h + 14, 2, c->origin, i, "reserved", c->err));
+    }
+    if (!weights) { /* maxpool, avgpool, add: the record ends here */
+        l->k = 0;
+        l->n = n;
+        return SK_OK;
+    }
 
-    const bool per_channel = flags & FLAG_PER_CHANNEL;
+    const bool per_channel = l->per_channel;
     const size_t e = per_channel ? n : 1, nk = (size_t)n * k;
     const size_t need = e + pad4(e) + 4 * (size_t)n + nk + pad4(nk);
     if (need > c->left)
@@ -174,9 +223,10 @@ sk_status sk_model_parse(const uint8_t *data, size_t size, const char *origin, s
                        "%s: field header: file is %zu bytes, shorter than the %d-byte header", o,
                        size, SK_MODEL_HEADER_SIZE);
     uint32_t version = sk_get_u32(data + 8);
-    if (version != SK_MODEL_VERSION)
+    if (version < SK_MODEL_VERSION_DENSE || version > SK_MODEL_VERSION)
         return sk_fail(err, SK_ERR_BAD_VERSION, "%s: field version: %u is not supported (this "
-                       "build reads version %d)", o, version, SK_MODEL_VERSION);
+                       "build reads versions %d..%d)", o, version, SK_MODEL_VERSION_DENSE,
+                       SK_MODEL_VERSION);
     uint64_t payload_size = sk_get_u32(data + 12);
     if (size - SK_MODEL_HEADER_SIZE < payload_size)
         return sk_fail(err, SK_ERR_TRUNCATED,
@@ -196,7 +246,7 @@ sk_status sk_model_parse(const uint8_t *data, size_t size, const char *origin, s
                        "%s: field payload_crc32: header says 0x%08x, payload has 0x%08x", o, want,
                        crc);
 
-    cursor c = { data + SK_MODEL_HEADER_SIZE, (size_t)payload_size, o, err };
+    cursor c = { data + SK_MODEL_HEADER_SIZE, (size_t)payload_size, o, err, version };
     sk_model m = { 0 };
     sk_status st = parse_payload(&c, &m);
     if (st == SK_OK)
@@ -238,6 +288,7 @@ sk_status sk_model_serialize(const sk_model *model, uint8_t **data, size_t *size
     p[5] = model->in.is_signed;
     p[6] = (uint8_t)model->in_exp;
     p += 8;
+    const bool v2 = !sk_model_all_dense(model);
     for (uint32_t i = 0; i < model->num_layers; i++) {
         const sk_layer *l = &model->layers[i];
         sk_put_u32(p, l->k);
@@ -249,7 +300,20 @@ sk_status sk_model_serialize(const sk_model *model, uint8_t **data, size_t *size
         p[12] = (uint8_t)((l->relu ? FLAG_RELU : 0) | (l->raw_output ? FLAG_RAW : 0) |
                           (l->per_channel ? FLAG_PER_CHANNEL : 0));
         p[13] = (uint8_t)l->out_exp;
+        p[14] = (uint8_t)l->kind; /* 0 for dense: a version-1 record's reserved u16 */
         p += 16;
+        if (v2) {
+            const uint32_t fields[] = { l->geom.in_h,     l->geom.in_w,       l->geom.in_c,
+                                        l->geom.kernel_h, l->geom.kernel_w,   l->geom.stride_h,
+                                        l->geom.stride_w, l->geom.pad_top,    l->geom.pad_left,
+                                        l->geom.pad_bottom, l->geom.pad_right, l->geom.groups,
+                                        l->geom.src };
+            for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+                put_u16(p + 2 * f, fields[f]);
+            p += SK_SKM_GEOMETRY_SIZE;
+        }
+        if (!sk_layer_kind_has_weights(l->kind))
+            continue;
         const size_t e = l->per_channel ? l->n : 1, nk = (size_t)l->n * l->k;
         memcpy(p, l->w_exp, e);
         p += e + pad4(e);
@@ -260,7 +324,7 @@ sk_status sk_model_serialize(const sk_model *model, uint8_t **data, size_t *size
         p += nk + pad4(nk);
     }
     memcpy(buf, skm_magic, sizeof skm_magic);
-    sk_put_u32(buf + 8, SK_MODEL_VERSION);
+    sk_put_u32(buf + 8, v2 ? SK_MODEL_VERSION : SK_MODEL_VERSION_DENSE);
     sk_put_u32(buf + 12, (uint32_t)(total - SK_MODEL_HEADER_SIZE));
     sk_put_u32(buf + 16, sk_crc32(0, buf + SK_MODEL_HEADER_SIZE, total - SK_MODEL_HEADER_SIZE));
     *data = buf;

@@ -95,6 +95,34 @@ grep -q "seed: 1" "$tmp/v/manifest.txt" && ok || bad "manifest does not record t
 "$SHIFTKIT" gen --seed 1 --first 17 --count 1 -o "$tmp/replay" --quiet
 cmp -s "$tmp/replay/case_0017/model.skm" "$tmp/v/case_0017/model.skm" && ok || bad "replay of case 17 differs"
 
+# ---- gen --cnn: conv2d/pooling/add networks (datapath §10–§14), 90 cases ----
+"$SHIFTKIT" gen --seed 3 --count 90 --cnn -o "$tmp/cnn" --quiet || bad "gen --cnn failed"
+total=0
+for d in "$tmp"/cnn/case_*; do
+    line=$("$SHIFTKIT" check "$d/model.skm" "$d/input.npy" "$d/expected.npy" | tail -1)
+    case "$line" in
+        *" passed, 0 failed") total=$((total + 1)) ;;
+        *) bad "check $d: $line" ;;
+    esac
+done
+[ "$total" -eq 90 ] && ok || bad "only $total of 90 generated CNN cases checked clean"
+echo "cli_test: 90 generated CNN cases checked, $total clean"
+grep -q "family: cnn" "$tmp/cnn/manifest.txt" && ok || bad "manifest does not record the CNN family"
+grep -q -- "--cnn -o DIR" "$tmp/cnn/manifest.txt" && ok || bad "manifest replay line lacks --cnn"
+# Dense cases do not change with the CNN family around: case 17 of seed 1 again.
+"$SHIFTKIT" gen --seed 1 --first 17 --count 1 -o "$tmp/replay2" --quiet
+cmp -s "$tmp/replay2/case_0017/model.skm" "$tmp/v/case_0017/model.skm" && ok || bad "dense case 17 changed"
+# Version 2 files for CNN models, version 1 for dense ones (bytes 8..11 of the header).
+[ "$(od -An -tu4 -j8 -N4 "$tmp/cnn/case_0001/model.skm" | tr -d ' ')" = 2 ] && ok || bad "CNN model is not .skm version 2"
+[ "$(od -An -tu4 -j8 -N4 "$tmp/v/case_0000/model.skm" | tr -d ' ')" = 1 ] && ok || bad "dense model is not .skm version 1"
+# info names kinds, shapes and geometry; run --trace writes NHWC layers.
+cc="$tmp/cnn/case_0001"
+"$SHIFTKIT" info "$cc/model.skm" >"$tmp/cnn_info" || bad "info on a CNN model failed"
+grep -q "conv2d" "$tmp/cnn_info" && grep -q "(HWC)" "$tmp/cnn_info" && grep -q "kernel .* stride .* pad top" "$tmp/cnn_info" && ok || bad "info lacks kinds/shapes: $(cat "$tmp/cnn_info")"
+expect_exit 0 "run --trace on a CNN model" -- "$SHIFTKIT" run "$cc/model.skm" "$cc/input.npy" -o "$tmp/cnn_out.npy" --trace "$tmp/cnn_trace"
+cmp -s "$tmp/cnn_out.npy" "$cc/expected.npy" && ok || bad "CNN run output differs from expected.npy"
+head -c 128 "$tmp/cnn_trace/layer00_acc.npy" | grep -aq "'shape': ([0-9]*, [0-9]*, [0-9]*, [0-9]*)" && ok || bad "conv trace is not 4-D NHWC"
+
 c="$tmp/v/case_0000"
 # run reproduces expected; --trace writes every layer.
 expect_exit 0 "run" -- "$SHIFTKIT" run "$c/model.skm" "$c/input.npy" -o "$tmp/out.npy" --trace "$tmp/trace"

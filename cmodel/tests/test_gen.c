@@ -76,7 +76,7 @@ static void test_respects_limits(void **state)
         sk_model_free(&m);
         sk_tensor_free(&in);
     }
-    sk_gen_limits bad = { 0, 5, 3 };
+    sk_gen_limits bad = { 0, 5, 3, false };
     sk_model m;
     sk_tensor in;
     assert_int_equal(sk_gen_case(3, 0, &bad, &m, &in, NULL), SK_ERR_BAD_ARG);

@@ -595,7 +595,7 @@ static void test_bad_version(void **state)
     (void)state;
     sk_model m;
     build_base(&m);
-    const uint32_t versions[3] = { 0, 2, 0x01000001u };
+    const uint32_t versions[3] = { 0, 3, 0x01000001u }; /* this build reads 1 and 2 */
     for (int i = 0; i < 3; i++) {
         bytes f = encode_file(&m, NULL);
         set_u32(f.p + 8, versions[i]);
@@ -672,7 +672,7 @@ static void test_check_order_header(void **state)
     expect_fail(g, n, SK_ERR_BAD_MAGIC, NULL, NULL);
 
     memcpy(g, f.p, n); /* version and CRC */
-    set_u32(g + 8, 2);
+    set_u32(g + 8, 3);
     g[n - 1] ^= 0xFF;
     expect_fail(g, n, SK_ERR_BAD_VERSION, NULL, NULL);
 

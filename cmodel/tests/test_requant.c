@@ -21,36 +21,7 @@
 #include <cmocka.h>
 
 #include "shiftkit/sk_requant.h"
-
-static long double reference_round(int32_t acc, int shift, sk_rounding mode)
-{
-    const long double v = ldexpl((long double)acc, -shift); /* exact */
-    if (shift <= 0)
-        return v;
-    switch (mode) {
-    case SK_ROUND_FLOOR: return floorl(v);
-    case SK_ROUND_HALF_UP: return floorl(v + 0.5L);
-    case SK_ROUND_HALF_AWAY: return roundl(v);
-    case SK_ROUND_HALF_EVEN: return nearbyintl(v);
-    default: break;
-    }
-    fail_msg("bad mode %d", (int)mode);
-    return 0;
-}
-
-static int32_t reference_requant(int32_t acc, int shift, sk_rounding mode, sk_qtype out, bool relu)
-{
-    long double v = reference_round(acc, shift, mode);
-    long double lo = out.is_signed ? -ldexpl(1, out.bits - 1) : 0;
-    long double hi = out.is_signed ? ldexpl(1, out.bits - 1) - 1 : ldexpl(1, out.bits) - 1;
-    if (relu && lo < 0)
-        lo = 0;
-    if (v < lo)
-        v = lo;
-    if (v > hi)
-        v = hi;
-    return (int32_t)v;
-}
+#include "sk_ref_requant.h"
 
 static unsigned long long checked;
 

@@ -2,6 +2,7 @@
 #ifndef SHIFTKIT_SK_GEN_H
 #define SHIFTKIT_SK_GEN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "shiftkit/sk_model.h"
@@ -17,6 +18,9 @@ typedef struct sk_gen_limits {
     uint32_t max_layers; /* 1..SK_MODEL_MAX_LAYERS */
     uint32_t max_dim;    /* largest k or n */
     uint32_t max_batch;  /* samples per case */
+    bool cnn;            /* the CNN family (conv2d, pooling, add; datapath §10–§14)
+                            instead of dense networks; a separate scenario list, so
+                            dense cases are the same with or without it */
 } sk_gen_limits;
 void sk_gen_default_limits(sk_gen_limits *limits);
 

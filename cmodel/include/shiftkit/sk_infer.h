@@ -42,8 +42,17 @@ void sk_dense_accumulate(const sk_model *model, uint32_t layer, const int32_t *x
 void sk_dense_forward(const sk_model *model, uint32_t layer, const int32_t *x, size_t batch,
                       int32_t *acc, int32_t *y);
 
-/* Per-layer intermediate tensors: acc[i] and out[i] are [batch][n_i] (int32; out[i]
- * carries the layer's output dtype). Filled by sk_infer when requested. */
+/* Any layer of a validated model over a batch (datapath §2, §11–§14): x is the layer's
+ * input ([batch][k] for dense, [batch][H][W][C] flattened otherwise), src an add's
+ * operand b (the output of layer geom.src or the network input; NULL for other
+ * kinds). acc (may be NULL) receives the accumulators — a maxpool's window maxima —
+ * and y the outputs, both [batch] x the layer's output shape. */
+void sk_layer_forward(const sk_model *model, uint32_t layer, const int32_t *x, const int32_t *src,
+                      size_t batch, int32_t *acc, int32_t *y);
+
+/* Per-layer intermediate tensors: acc[i] and out[i] are [batch][n_i] for a dense layer
+ * and [batch][H][W][C] for the other kinds (int32; out[i] carries the layer's output
+ * dtype). Filled by sk_infer when requested. */
 typedef struct sk_trace {
     uint32_t num_layers;
     sk_tensor *acc;
@@ -54,15 +63,18 @@ void sk_trace_free(sk_trace *trace);
 /* dtype of a layer's output on disk: int32 if raw, else int8/uint8 by signedness. */
 sk_dtype sk_layer_out_dtype(const sk_layer *layer);
 
-/* Run a validated model on input [batch][k0] (or a 1-D [k0] single sample).
+/* Run a validated model on input [batch][k0] (or a 1-D [k0] single sample); when the
+ * first layer is spatial also [batch][H][W][C] or [H][W][C] (k0 = H*W*C).
  * Checks the input shape and that every value lies in the declared input type.
- * output becomes [batch][n_last]; trace (may be NULL) gets every layer. */
+ * output becomes [batch][n_last], or [batch][OH][OW][C] when the last layer is
+ * spatial; trace (may be NULL) gets every layer. */
 SK_MUST_CHECK sk_status sk_infer(const sk_model *model, const sk_tensor *input, const char *origin,
                                  sk_tensor *output, sk_trace *trace, sk_error *err);
 
 /* Flat entry point for foreign-function callers (the Python ctypes binding):
  * parse and validate the .skm image skm[0..skm_size), run `batch` samples of `k`
- * int32 inputs, write batch * n_last int32 outputs to `output` (capacity
+ * int32 inputs (k = H*W*C in HWC order for a spatial first layer), write batch times
+ * the last layer's output size int32 outputs to `output` (capacity
  * output_count). On failure the message goes to msg (capacity msg_size, may be 0). */
 SK_MUST_CHECK sk_status sk_infer_flat(const uint8_t *skm, size_t skm_size, const int32_t *input,
                                       size_t batch, size_t k, int32_t *output, size_t output_count,
