@@ -26,6 +26,7 @@ class Dataset:
     x_test: torch.Tensor
     y_test: torch.Tensor
     in_exp: int  # exponent at which x * 2^-in_exp is the integer pixel
+    image_shape: tuple  # (C, H, W) of one sample; x_* hold the samples flattened
     classes: int = 10
 
 
@@ -47,7 +48,8 @@ def load_digits(seed=0):
                                                         random_state=seed, stratify=digits.target)
     as_x = lambda a: torch.tensor(a, dtype=torch.float32) / 16.0
     as_y = lambda a: torch.tensor(a, dtype=torch.int64)
-    return Dataset("digits", as_x(x_train), as_y(y_train), as_x(x_test), as_y(y_test), in_exp=-4)
+    return Dataset("digits", as_x(x_train), as_y(y_train), as_x(x_test), as_y(y_test), in_exp=-4,
+                   image_shape=(1, 8, 8))
 
 
 def _read_idx(path, header_words):
@@ -68,4 +70,4 @@ def load_fashion_mnist(directory=FASHION_MNIST_DIR):
     images = lambda key: torch.from_numpy(_read_idx(files[key], 4).reshape(-1, 784).astype(np.float32)) / 256.0
     labels = lambda key: torch.from_numpy(_read_idx(files[key], 2).astype(np.int64))
     return Dataset("fashion-mnist", images("train-images"), labels("train-labels"), images("t10k-images"),
-                   labels("t10k-labels"), in_exp=-8)
+                   labels("t10k-labels"), in_exp=-8, image_shape=(1, 28, 28))

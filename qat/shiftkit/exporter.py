@@ -1,11 +1,13 @@
 """Export a trained network: the .skm model file (docs/model-format.md) and test
 vectors as .npy files that `shiftkit check MODEL INPUT.npy EXPECTED.npy` reads.
 
-Vector layout in the output directory:
-  input.npy                 [batch][k0]  uint8/int8, the model's input type
-  expected.npy              [batch][n]   uint8/int8/int32, the last layer's output type
-  trace/layer<ii>_acc.npy   [batch][n_i] int32 accumulators of layer ii (two digits, as `shiftkit run --trace`)
-  trace/layer<ii>_out.npy   [batch][n_i] outputs of layer ii, in its output dtype
+Vector layout in the output directory (a spatial tensor is [batch][H][W][C], NHWC,
+datapath §10; a dense one [batch][n]):
+  input.npy                 [batch][k0] or [batch][H][W][C]  uint8/int8, the model's input type
+  expected.npy              the last layer's output, uint8/int8/int32 by its output type
+  trace/layer<ii>_acc.npy   int32 accumulators of layer ii (a maxpool's window maxima; two
+                            digits, as `shiftkit run --trace`)
+  trace/layer<ii>_out.npy   outputs of layer ii, in its output dtype
 """
 
 from pathlib import Path
@@ -39,7 +41,8 @@ def out_dtype(bits, signed, raw=False):
 
 
 def integer_inputs(model, inputs):
-    """Float inputs go through a ShiftNet's input quantizer; integers are used as is."""
+    """Float inputs go through a ShiftNet's input quantizer; integers are used as is.
+    Returns int64 [batch, features], HWC order for a spatial input."""
     inputs = torch.as_tensor(inputs)
     if isinstance(model, IntModel) or not inputs.is_floating_point():
         return inputs.to(torch.int64).reshape(inputs.shape[0], -1)
@@ -78,12 +81,16 @@ def export_vectors(model, inputs, directory, verify=True):
                                  f"golden {got[s].tolist()} vs pytorch {expected[s].tolist()}")
     directory = Path(directory)
     (directory / "trace").mkdir(parents=True, exist_ok=True)
-    np.save(directory / "input.npy", x.numpy().astype(out_dtype(net.in_bits, net.in_signed)))
+    batch = (len(x),)
+    np.save(directory / "input.npy",
+            x.numpy().reshape(batch + net.input_shape()).astype(out_dtype(net.in_bits, net.in_signed)))
     last = net.layers[-1]
-    np.save(directory / "expected.npy", expected.numpy().astype(out_dtype(last.out_bits, last.out_signed, last.raw_output)))
+    np.save(directory / "expected.npy", expected.numpy().reshape(batch + last.out_shape)
+            .astype(out_dtype(last.out_bits, last.out_signed, last.raw_output)))
     for i, (acc, out) in enumerate(trace):
         layer = net.layers[i]
-        np.save(directory / "trace" / f"layer{i:02d}_acc.npy", acc.numpy().astype(np.int32))
-        np.save(directory / "trace" / f"layer{i:02d}_out.npy",
-                out.numpy().astype(out_dtype(layer.out_bits, layer.out_signed, layer.raw_output)))
+        np.save(directory / "trace" / f"layer{i:02d}_acc.npy", acc.numpy().reshape(batch + layer.out_shape)
+                .astype(np.int32))
+        np.save(directory / "trace" / f"layer{i:02d}_out.npy", out.numpy().reshape(batch + layer.out_shape)
+                .astype(out_dtype(layer.out_bits, layer.out_signed, layer.raw_output)))
     return directory

@@ -69,15 +69,17 @@ def shift_round(acc, shift, mode):
 
 
 def infer(model, inputs):
-    """Run a model (an IntModel or .skm bytes) on integer inputs [batch, k] through
-    sk_infer_flat. Returns an int64 tensor [batch, n_last]."""
+    """Run a model (an IntModel or .skm bytes) on integer inputs [batch, k] (or
+    [batch, H, W, C], HWC order, for a spatial first layer) through sk_infer_flat.
+    Returns an int64 tensor [batch, output size of the last layer] (HWC flattened)."""
     image = model if isinstance(model, (bytes, bytearray)) else skm.encode(model)
     decoded = skm.decode(bytes(image)) if isinstance(model, (bytes, bytearray)) else model
     x = np.ascontiguousarray(torch.as_tensor(inputs).numpy(), dtype=np.int32)
-    if x.ndim != 2:
-        raise ValueError(f"inputs must be [batch, k], got shape {x.shape}")
+    if x.ndim not in (2, 4):
+        raise ValueError(f"inputs must be [batch, k] or [batch, H, W, C], got shape {x.shape}")
+    x = x.reshape(x.shape[0], -1)
     batch, k = x.shape
-    out = np.zeros((batch, decoded.layers[-1].n), dtype=np.int32)
+    out = np.zeros((batch, decoded.layers[-1].out_features), dtype=np.int32)
     msg = ctypes.create_string_buffer(512)
     status = library().sk_infer_flat(bytes(image), len(image), x.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
                                      batch, k, out.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)), out.size,

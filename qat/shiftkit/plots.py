@@ -25,15 +25,16 @@ def plot_curves(history, path):
 
 
 def plot_exponents(int_model, path):
-    """Per layer: weight exponent and shift of every output channel."""
+    """Per layer: weight exponent (layers with weights) and shift of every output channel."""
     count = len(int_model.layers)
     fig, axes = plt.subplots(1, count, figsize=(4 * count, 3.5), squeeze=False)
     for i, (ax, layer) in enumerate(zip(axes[0], int_model.layers)):
         channels = range(layer.n)
-        ax.step(channels, layer.w_exp.expand(layer.n).tolist(), where="mid", label="e_w")
+        if layer.has_weights:
+            ax.step(channels, layer.w_exp.expand(layer.n).tolist(), where="mid", label="e_w")
         ax.step(channels, int_model.shifts(i).tolist(), where="mid", label="shift")
         kind = "raw head" if layer.raw_output else f"e_out={layer.out_exp}"
-        ax.set(title=f"layer {i}: e_in={int_model.layer_in_exp(i)}, {kind}", xlabel="output channel")
+        ax.set(title=f"layer {i} ({layer.kind}): e_in={int_model.layer_in_exp(i)}, {kind}", xlabel="output channel")
         ax.legend()
         ax.grid(alpha=0.3)
     fig.tight_layout()

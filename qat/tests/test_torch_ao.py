@@ -135,3 +135,70 @@ def test_dtype_set_after_construction_reproduces_the_overflow():
                   weight=FakeQuantize.with_args(observer=LateDtypeObserver))
     with pytest.raises(RuntimeError, match="overflow"):
         trained_converted(bad, steps=2)
+
+
+class TinyConvNet(nn.Module):
+    """QuantStub -> Conv+ReLU -> MaxPool -> depthwise Conv (stride 2) + ReLU -> Flatten
+    -> Linear -> DeQuantStub: the eager CNN pattern to_skm supports."""
+
+    def __init__(self):
+        super().__init__()
+        self.quant = QuantStub()
+        self.conv1 = nn.Conv2d(2, 6, 3, padding=1)
+        self.relu1 = nn.ReLU()
+        self.pool = nn.MaxPool2d(2)
+        self.conv2 = nn.Conv2d(6, 6, 3, stride=2, padding=1, groups=6)
+        self.relu2 = nn.ReLU()
+        self.flat = nn.Flatten()
+        self.fc = nn.Linear(6 * 2 * 2, 4)
+        self.dequant = DeQuantStub()
+
+    def forward(self, x):
+        x = self.pool(self.relu1(self.conv1(self.quant(x))))
+        return self.dequant(self.fc(self.flat(self.relu2(self.conv2(x)))))
+
+
+def converted_conv_net(engine, per_channel, seed=0):
+    torch.backends.quantized.engine = engine
+    torch.manual_seed(seed)
+    model = fuse_modules_qat(TinyConvNet().train(), [["conv1", "relu1"], ["conv2", "relu2"]])
+    model.qconfig = torch_ao.get_pot_qat_qconfig(per_channel=per_channel)
+    prepare_qat(model, inplace=True)
+    x = torch.rand(256, 2, 9, 9)
+    y = (x[:, 0, :4, :4].sum((1, 2)) * 3).long().clamp(0, 3)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(20):
+        loss = nn.functional.cross_entropy(model(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    model.eval()
+    return convert(model), x
+
+
+@pytest.mark.parametrize("per_channel", [False, True])
+@pytest.mark.parametrize("engine", ["qnnpack", "onednn"])
+def test_convert_conv_relu_model_matches_torch_engine(engine, per_channel, tmp_path):
+    """prepare_qat -> convert of a ConvReLU2d model gives power-of-two scales, and
+    to_skm's integer model (the convs transposed to HWC, the Linear's columns permuted
+    from CHW to HWC) equals torch's own quantized engine on every output: an
+    independent check of the layout conversions."""
+    converted, x = converted_conv_net(engine, per_channel)
+    assert type(converted.conv1).__name__ == "ConvReLU2d"
+    for name in ("conv1", "conv2", "fc"):
+        w = getattr(converted, name).weight()
+        scales = w.q_per_channel_scales() if per_channel else torch.tensor([w.q_scale()])
+        assert all(is_power_of_two(s) for s in scales.tolist())
+    model = torch_ao.to_skm(converted, tmp_path / "m.skm", example_input=x[:1])
+    assert [layer.kind for layer in model.layers] == ["conv2d", "maxpool", "conv2d", "dense"]
+    assert model.layers[2].groups == 6 and model.layers[2].stride == (2, 2) and model.layers[0].relu
+    x_test = torch.rand(300, 2, 9, 9) * 1.2
+    x_int, torch_out = torch_ao.torch_integer_io(converted, x_test)
+    assert x_int.shape == (300, 9 * 9 * 2)
+    assert torch.equal(model(x_int), torch_out)
+
+
+def test_conv_model_without_example_input_is_a_clear_error():
+    converted, _ = converted_conv_net("qnnpack", True)
+    with pytest.raises(ModelError, match="example_input"):
+        torch_ao.to_int_model(converted)
