@@ -3,7 +3,7 @@ integer forward on NCHW tensors) equals its exported integer model (HWC, conv we
 transposed, dense columns permuted from CHW to HWC) on every output, for every
 rounding mode, bit widths, per-tensor and per-channel exponents, raw heads, padding
 on every border, stride 2, depthwise, pooling and residual adds; and equals the C
-golden model once the library reads .skm version 2."""
+golden model (ctypes and the CLI, outputs and every layer's trace)."""
 
 import math
 
@@ -17,25 +17,6 @@ from shiftkit.modules import (QuantAdd, QuantAvgPool2d, QuantConv2d, QuantFlatte
 from shiftkit.quantizers import PotQuantizer
 
 MODES = ["floor", "half_up", "half_away", "half_even"]
-
-
-def golden_reads_cnn():
-    """True if the golden library runs .skm version 2 models (the C side of issue 9)."""
-    conv = QuantConv2d(1, 1, 1)
-    net = ShiftNet(QuantInput(8), [conv], input_shape=(1, 1, 1))
-    net.calibrate([torch.rand(2, 1, 1, 1)])
-    net.eval()
-    try:
-        golden.infer(net.integer_model(), torch.zeros(1, 1, dtype=torch.int64))
-    except golden.GoldenError as e:
-        if "version" in str(e):
-            return False
-        raise
-    return True
-
-
-needs_golden_cnn = pytest.mark.skipif(not golden_reads_cnn(), reason="the golden library does not read .skm "
-                                                                     "version 2 yet (issue 9, C side)")
 
 
 def cnn(seed, w_bits=8, act_bits=8, per_channel=True, rounding="half_up", raw_head=True, in_signed=False):
@@ -179,7 +160,6 @@ def test_export_v2_file_and_nhwc_vectors(tmp_path):
     assert np.load(d / "trace" / "layer02_acc.npy").shape == (len(x), 4, 4, 8)
 
 
-@needs_golden_cnn
 @pytest.mark.parametrize("rounding", MODES)
 def test_golden_equals_integer_model(rounding):
     for bits, per_channel, raw_head in ((8, True, True), (4, False, False), (3, True, False)):
@@ -188,7 +168,6 @@ def test_golden_equals_integer_model(rounding):
         assert torch.equal(golden.infer(model, x_int), out)
 
 
-@needs_golden_cnn
 def test_vectors_check_with_the_cli(tmp_path, shiftkit_cli):
     import subprocess
     net, x = cnn(6)

@@ -196,6 +196,7 @@ def test_convert_conv_relu_model_matches_torch_engine(engine, per_channel, tmp_p
     x_int, torch_out = torch_ao.torch_integer_io(converted, x_test)
     assert x_int.shape == (300, 9 * 9 * 2)
     assert torch.equal(model(x_int), torch_out)
+    assert torch.equal(golden.infer((tmp_path / "m.skm").read_bytes(), x_int), torch_out)
 
 
 def test_conv_model_without_example_input_is_a_clear_error():
