@@ -17,6 +17,10 @@
 sk_drv_status sk_drv_fail(sk_error *err, sk_drv_status status, const char *fmt, ...)
     SK_DRV_PRINTF(3, 4);
 
+/* SK_DRV_ERR_BAD_MODEL naming the first layer of a kind other than dense: this core
+ * and its register map run dense layers only (datapath §10 kinds come later). */
+SK_MUST_CHECK sk_drv_status sk_drv_check_kinds(const sk_model *model, sk_error *err);
+
 /* What the driver keeps of a loaded model: enough to check inputs and decode outputs. */
 typedef struct sk_drv_loaded {
     bool valid;

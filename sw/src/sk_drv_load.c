@@ -12,12 +12,25 @@ static uint32_t ceil_div(uint32_t a, uint32_t b)
     return (uint32_t)(((uint64_t)a + b - 1) / b);
 }
 
+sk_drv_status sk_drv_check_kinds(const sk_model *model, sk_error *err)
+{
+    for (uint32_t i = 0; i < model->num_layers; i++)
+        if (model->layers[i].kind != SK_LAYER_DENSE)
+            return sk_drv_fail(err, SK_DRV_ERR_BAD_MODEL, "layer %u: kind %s is not supported "
+                               "by this core (dense layers only)", i,
+                               sk_layer_kind_name(model->layers[i].kind));
+    return SK_DRV_OK;
+}
+
 /* Compute every layer's place and the totals; fail naming the first memory that
  * overflows and by how much. `place` may be NULL. */
 static sk_drv_status layout(const sk_drv_info *info, const sk_model *m, sk_drv_place *place,
                             sk_drv_load_report *need, sk_error *err)
 {
     *need = (sk_drv_load_report){.num_layers = m->num_layers};
+    sk_drv_status kinds = sk_drv_check_kinds(m, err);
+    if (kinds != SK_DRV_OK)
+        return kinds;
     uint64_t rows = 0, biases = 0, shift_end = 0, shift_words = 0;
     int64_t last_shift_word = -1;
     uint32_t act_layer = 0;

@@ -25,6 +25,9 @@ sk_drv_status sk_drv_tensor_batch(const sk_model *model, const sk_tensor *input,
 {
     if (!model || !input || !batch || model->num_layers == 0)
         return sk_drv_fail(err, SK_DRV_ERR_BAD_ARG, "sk_drv_tensor_batch: NULL argument");
+    sk_drv_status kinds = sk_drv_check_kinds(model, err); /* before reading k as inputs */
+    if (kinds != SK_DRV_OK)
+        return kinds;
     uint32_t k0 = model->layers[0].k;
     size_t rows = input->ndim == 1 ? 1 : input->shape[0];
     size_t cols = input->ndim == 1 ? input->shape[0] : input->shape[1];

@@ -125,6 +125,64 @@ static void test_bad_model(void **state)
     rig_close(&r);
 }
 
+/* A model with a layer kind this core does not run (conv2d, pooling, add) is refused
+ * with the layer and kind named, before any register write; run_tensor refuses it
+ * before looking at the input's shape. */
+static void test_non_dense_model(void **state)
+{
+    (void)state;
+    test_rig r;
+    rig_open(&r, NULL, NULL);
+    sk_gen_limits lim;
+    sk_gen_default_limits(&lim);
+    lim.cnn = true;
+    sk_model m;
+    sk_tensor in;
+    sk_error err = {{0}};
+    assert_int_equal(sk_gen_case(5, 4, &lim, &m, &in, &err), SK_OK); /* conv2d first */
+    assert_int_equal(m.layers[0].kind, SK_LAYER_CONV2D);
+    sk_rec_hal_clear(&r.rec);
+    sk_drv_load_report need;
+    assert_int_equal(sk_drv_check_fit(r.drv, &m, &need, &err), SK_DRV_ERR_BAD_MODEL);
+    assert_msg_has(&err, "layer 0: kind conv2d is not supported by this core");
+    assert_int_equal(sk_drv_load_model(r.drv, &m, NULL, &err), SK_DRV_ERR_BAD_MODEL);
+    assert_msg_has(&err, "layer 0: kind conv2d is not supported by this core");
+    sk_rec_access none[1];
+    assert_int_equal(sk_rec_hal_writes(&r.rec, none, 1), 0); /* nothing written */
+    sk_tensor_free(&in);
+    sk_model_free(&m);
+    /* a later layer of another kind is named too */
+    sk_model two;
+    assert_int_equal(sk_model_init(&two, 2), SK_OK);
+    assert_int_equal(sk_layer_alloc(&two.layers[0], 4, 4, false), SK_OK);
+    two.layers[0].w_bits = 8;
+    two.layers[0].out = (sk_qtype){8, true};
+    two.layers[1].kind = SK_LAYER_MAXPOOL;
+    two.layers[1].n = 4;
+    two.layers[1].out = (sk_qtype){8, true};
+    two.layers[1].geom = (sk_geometry){.in_h = 1, .in_w = 1, .in_c = 4, .kernel_h = 1,
+                                       .kernel_w = 1, .stride_h = 1, .stride_w = 1};
+    assert_int_equal(sk_model_validate(&two, "two", &err), SK_OK);
+    assert_int_equal(sk_drv_load_model(r.drv, &two, NULL, &err), SK_DRV_ERR_BAD_MODEL);
+    assert_msg_has(&err, "layer 1: kind maxpool is not supported by this core");
+    assert_int_equal(sk_rec_hal_writes(&r.rec, none, 1), 0);
+    sk_model_free(&two);
+    rig_close(&r);
+
+    /* run_tensor with the NHWC input of a CNN case */
+    assert_int_equal(sk_gen_case(5, 7, &lim, &m, &in, &err), SK_OK);
+    assert_int_equal(in.ndim, 4);
+    sk_hal hal;
+    sk_device *dev = test_device(NULL, &hal);
+    sk_tensor out;
+    assert_int_equal(sk_drv_run_tensor(&hal, NULL, &m, &in, &out, NULL, NULL, &err),
+                     SK_DRV_ERR_BAD_MODEL);
+    assert_msg_has(&err, "is not supported by this core");
+    sk_device_free(dev);
+    sk_tensor_free(&in);
+    sk_model_free(&m);
+}
+
 /* Corrupt one word the driver loaded, behind its back: the device must end the run
  * with ERROR and the driver report code, name and layer; with the word restored, the
  * next run goes through. */
@@ -373,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_too_large_act),
         cmocka_unit_test(test_too_many_layers),
         cmocka_unit_test(test_bad_model),
+        cmocka_unit_test(test_non_dense_model),
         cmocka_unit_test(test_device_error_bit),
         cmocka_unit_test(test_irq_timeout_then_busy),
         cmocka_unit_test(test_poll_timeout),

@@ -49,7 +49,8 @@ typedef enum sk_drv_status {
     SK_DRV_ERR_VERSION,        /* the device's register-map version is not supported */
     SK_DRV_ERR_MODEL_TOO_LARGE,/* the model does not fit a device memory (named in msg) */
     SK_DRV_ERR_UNSUPPORTED,    /* the model uses something this device build cannot do */
-    SK_DRV_ERR_BAD_MODEL,      /* the model fails sk_model_validate */
+    SK_DRV_ERR_BAD_MODEL,      /* the model fails sk_model_validate, or has a layer kind other
+                                  than dense (this core runs dense layers only) */
     SK_DRV_ERR_NO_MODEL,       /* run before a successful load */
     SK_DRV_ERR_INPUT,          /* input value outside the model's input type */
     SK_DRV_ERR_BUSY,           /* the device is busy: start refused */
