@@ -3,6 +3,7 @@
 
     make demo                                  # digits MLP (the embedded default)
     DATASET=fashion-mnist make demo            # the same on Fashion-MNIST
+    DATASET=fashion-mnist ARCH=cnn make demo   # a small CNN (conv, maxpool, dense head)
 
 Stages, each printing one line when it starts and its result when it ends:
   1. train    PoT QAT with the PyTorch trainer; export model.skm and the whole test
@@ -11,7 +12,9 @@ Stages, each printing one line when it starts and its result when it ends:
   2. rungs    the whole test set through every backend that is built: golden (C),
               device (C device model through the driver), rtl (Verilated RTL through
               the driver), sc-tlm / sc-rtl (SystemC); every output is compared with
-              the golden model's, whole tensors, and with the trainer's
+              the golden model's, whole tensors, and with the trainer's. A CNN runs
+              on the golden rung only: the device, RTL and SystemC backends do not
+              execute conv2d/pooling/add layers yet, and the demo says so
   3. layers   each layer alone on the RTL, on its real inputs, for cycles, MACs and
               utilization per layer from the core's own counters
   4. report   build/demo/report.{json,md,html} with plots (confusion matrix, training
@@ -40,6 +43,12 @@ RUNGS = ["golden", "device", "rtl", "sc-tlm", "sc-rtl"]
 # LANES=8, inside the default core's 16,384 (docs/regmap.md); the trainer's own
 # default 256,128 would not fit the simulated device.
 HIDDEN = {"digits": "64,32", "fashion-mnist": "128,64"}
+# ARCH=cnn: conv 1->16 3x3 + ReLU, maxpool 2, conv 16->32 3x3 + ReLU, maxpool 2, dense -> 10
+# (Fashion-MNIST: 144 + 4608 + 15680 weights).
+CNN_CHANNELS = "16,32"
+# Rungs that execute the CNN layer kinds (datapath §10-§14); the others are skipped
+# for ARCH=cnn with a message until their backends run conv2d, pooling and add.
+CNN_RUNGS = {"golden"}
 _started = time.time()
 
 
@@ -69,10 +78,11 @@ def python_env(args):
 
 def stage_train(args, out):
     train_dir = out / "train"
+    shape = ["--channels", CNN_CHANNELS, "--qat-epochs", "2", "--batch-size", "128"] if args.arch == "cnn" \
+        else ["--hidden", HIDDEN[args.dataset]]
     cmd = [args.python, "-m", "shiftkit.train", "--dataset", args.dataset, "--arch", args.arch,
            "--weight-bits", "8", "--act-bits", "8", "--per-channel", "--rounding", args.rounding,
-           "--hidden", HIDDEN[args.dataset], "--epochs", str(args.epochs), "--vector-samples", "0",
-           "--skip-torch-ao", "-o", train_dir]
+           *shape, "--epochs", str(args.epochs), "--vector-samples", "0", "--skip-torch-ao", "-o", train_dir]
     say(f"train: {args.dataset} {args.arch}, 8/8-bit per-channel PoT QAT, {args.rounding} "
         f"({args.epochs} epochs) ...")
     t0 = time.time()
@@ -104,6 +114,10 @@ def stage_rungs(args, out, vectors):
     labels = np.load(vectors / "labels.npy")
     results, golden = {}, None
     for rung in RUNGS:
+        if args.arch == "cnn" and rung not in CNN_RUNGS:
+            say(f"rung {rung}: SKIPPED — this backend does not run conv2d/maxpool/avgpool/add layers yet "
+                f"(issue 9); only the trainer and the golden model are compared for ARCH=cnn")
+            continue
         if not backend_available(args, rung):
             say(f"rung {rung}: not built, skipped")
             continue
@@ -202,19 +216,27 @@ def write_reports(out, report, images):
                   for l in report["layers"]]
     verdict = "PASS: every rung matches the golden model on every sample" if report["pass"] else \
         "FAIL: some rung differs from the golden model"
+    if report["pass"] and report["skipped_rungs"]:
+        verdict = (f"PASS on the rungs that ran: the golden model matches the trainer on every sample "
+                   f"({', '.join(report['skipped_rungs'])} skipped: no CNN support yet)")
+    layer_section = ["## Layers on the RTL", "",
+                     f"LANES = {report['lanes']}; utilization = MACs / (cycles x LANES), from the core's counters.", "",
+                     "| layer | k x n | cycles | MACs | utilization | shifts |", "|---|---|---:|---:|---:|---|",
+                     *layer_rows, "",
+                     f"Verilator: {report.get('verilator_cycles_per_s', 'n/a')} simulated cycles/s (whole process, "
+                     "including model loading over the bus).", ""] if report["layers"] else []
     md = [f"# shiftkit demo — {report['dataset']} {report['arch']}", "",
           f"**{verdict}.** {report['samples']} test samples, generated {report['generated']}.", "",
           "| accuracy | % |", "|---|---:|",
           f"| FP32 | {report['fp32_acc']:.2f} |", f"| PoT QAT (PyTorch integer simulation) | {report['pot_qat_acc']:.2f} |",
-          f"| golden model (C) | {report['golden_acc']:.2f} |", f"| RTL | {report['rtl_acc']} |", "",
+          f"| golden model (C) | {report['golden_acc']:.2f} |",
+          f"| RTL | {report['rtl_acc'] if report['rtl_acc'] is not None else 'not run'} |", "",
           "## Rungs of the verification ladder", "",
           "| rung | samples | mismatches vs golden | accuracy % | wall s |", "|---|---:|---:|---:|---:|", *rows, "",
+          *([f"Skipped for ARCH={report['arch']}: {', '.join(report['skipped_rungs'])} — these backends do not run "
+             "conv2d/pooling/add layers yet (issue 9).", ""] if report["skipped_rungs"] else []),
           f"Trainer integer simulation vs golden: {report['mismatches']['trainer']} mismatching samples.", "",
-          "## Layers on the RTL", "",
-          f"LANES = {report['lanes']}; utilization = MACs / (cycles x LANES), from the core's counters.", "",
-          "| layer | k x n | cycles | MACs | utilization | shifts |", "|---|---|---:|---:|---:|---|", *layer_rows, "",
-          f"Verilator: {report.get('verilator_cycles_per_s', 'n/a')} simulated cycles/s (whole process, "
-          "including model loading over the bus).", "",
+          *layer_section,
           "## Wall time per stage (s)", "",
           *[f"- {k}: {v}" for k, v in report["wall_s_per_stage"].items()], f"- total: {report['wall_s']}", "",
           *[f"![{name}]({name}.png)" for name in images]]
@@ -258,8 +280,9 @@ def write_reports(out, report, images):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--dataset", default=os.environ.get("DATASET", "digits"), choices=("digits", "fashion-mnist"))
-    p.add_argument("--arch", default=os.environ.get("ARCH", "mlp"), choices=("mlp",))
-    p.add_argument("--epochs", type=int, help="training epochs (default: 15 digits, 8 fashion-mnist)")
+    p.add_argument("--arch", default=os.environ.get("ARCH", "mlp"), choices=("mlp", "cnn"))
+    p.add_argument("--epochs", type=int, help="float training epochs (default: 15 digits, 8 fashion-mnist); "
+                                              "ARCH=cnn then trains 2 QAT epochs, mlp as many as float")
     p.add_argument("--rounding", default="half_up", choices=("floor", "half_up", "half_away", "half_even"))
     p.add_argument("--shiftkit", default=str(ROOT / "build/bin/shiftkit"))
     p.add_argument("--lib", default=str(ROOT / "build/lib/libshiftkit.so"))
@@ -314,6 +337,7 @@ def main():
         "mismatches": mismatches, "samples": rungs["golden"]["samples"],
         "pass": all(v == 0 for v in mismatches.values()),
         "lanes": args.lanes, "layers": layers, "rungs": rungs,
+        "skipped_rungs": [r for r in RUNGS if args.arch == "cnn" and r not in CNN_RUNGS],
         "exponents": train_report["exponents"], "in_exp": train_report.get("in_exp"),
         "verilator_cycles_per_s": rungs.get("rtl", {}).get("sim_cycles_per_s"),
         "confusion_matrix": confusion, "wall_s_per_stage": walls,
@@ -321,7 +345,11 @@ def main():
     }
     write_reports(out, report, images)
     say(f"report: {out / 'report.html'} — mismatches {json.dumps(mismatches)}; "
-        f"fp32 {report['fp32_acc']:.2f}%, PoT {report['pot_qat_acc']:.2f}%, RTL {report['rtl_acc']}%")
+        f"fp32 {report['fp32_acc']:.2f}%, PoT {report['pot_qat_acc']:.2f}%, "
+        f"RTL {'not run' if report['rtl_acc'] is None else str(report['rtl_acc']) + '%'}")
+    if report["skipped_rungs"]:
+        say(f"NOTE: rungs {', '.join(report['skipped_rungs'])} were skipped: their backends do not run the CNN "
+            f"layer kinds yet; PASS covers the trainer and the golden model only")
     return 0 if report["pass"] else 1
 
 
