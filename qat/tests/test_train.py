@@ -55,3 +55,24 @@ def test_missing_fashion_mnist_names_the_package(tmp_path):
     from shiftkit import data
     with pytest.raises(FileNotFoundError, match="dataset-fashion-mnist"):
         data.load_fashion_mnist(tmp_path)
+
+
+def test_short_digits_cnn_run(tmp_path, shiftkit_cli):
+    """--arch cnn: conv+ReLU, maxpool, conv+ReLU, maxpool, dense head; the torch.ao
+    comparison runs on the same CNN; NHWC vectors pass `shiftkit check`."""
+    out = tmp_path / "cnn"
+    status = train.main(["--dataset", "digits", "--arch", "cnn", "--channels", "4,8", "--per-channel", "--epochs", "1",
+                         "--qat-epochs", "1", "--vector-samples", "0", "-o", str(out)])
+    assert status == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["golden_mismatches"] == 0 and report["golden_acc"] == report["pot_qat_acc"]
+    assert report["channels"] == [4, 8] and report["input_shape"] == [1, 8, 8]
+    assert report["torch_engine_vs_golden"]["half_even"]["outputs_differ"] == 0
+    model = skm.load(out / "model.skm")
+    assert [layer.kind for layer in model.layers] == ["conv2d", "maxpool", "conv2d", "maxpool", "dense"]
+    assert [layer.kind for layer in skm.load(out / "torch_ao_model.skm").layers] == [layer.kind for layer in model.layers]
+    inputs = np.load(out / "vectors" / "input.npy")
+    assert inputs.shape == (450, 8, 8, 1) and inputs.dtype == np.uint8
+    result = subprocess.run([str(shiftkit_cli), "check", str(out / "model.skm"), str(out / "vectors" / "input.npy"),
+                             str(out / "vectors" / "expected.npy")], capture_output=True, text=True)
+    assert result.returncode == 0 and "450 passed, 0 failed" in result.stdout, result.stdout + result.stderr
