@@ -6,7 +6,11 @@
  * edges -16 and 31, 2-bit types, and a raw-accumulator head. Shifts are aimed from
  * the accumulators the case's own inputs produce, so outputs land inside, at and
  * beyond the clamp range rather than all at zero or all saturated. The generator
- * is a fixed splitmix64 stream, so a (seed, index) replays on any machine. */
+ * is a fixed splitmix64 stream, so a (seed, index) replays on any machine.
+ *
+ * With limits->cnn the case comes from a second scenario list instead (conv2d,
+ * pooling and residual adds over NHWC inputs, datapath §10–§14), built with the same
+ * weight, bias and shift aiming; the dense list and its numbering are untouched. */
 #include "shiftkit/sk_gen.h"
 
 #include <stdlib.h>
@@ -233,6 +237,22 @@ static void drive_to_bounds(const sk_model *m, int32_t *x, size_t batch)
             x[b * l->k + k] = (want_max ? at_hi >= at_lo : at_hi <= at_lo) ? hi : lo;
         }
     }
+}
+
+/* Validate a built case and hand it to the caller, or free it on failure. */
+static sk_status hand_over(sk_status st, sk_model *m, sk_tensor *in, sk_model *model,
+                           sk_tensor *input, sk_error *err)
+{
+    if (st == SK_OK)
+        st = sk_model_validate(m, "generated model", err);
+    if (st != SK_OK) {
+        sk_model_free(m);
+        sk_tensor_free(in);
+        return st;
+    }
+    *model = *m;
+    *input = *in;
+    return SK_OK;
 }
 
 /* ---- CNN cases (limits->cnn; datapath §10–§14) ----
@@ -669,18 +689,10 @@ static sk_status gen_cnn_case(rng *r, uint32_t index, const sk_gen_limits *limit
     free(x);
     if (st == SK_OK && b.count == 0)
         st = sk_fail(err, SK_ERR_BAD_ARG, "gen: CNN scenario %d built no layer", (int)scen);
-    if (st == SK_OK) {
-        m.num_layers = b.count; /* the unused zeroed layers hold no arrays */
-        st = sk_model_validate(&m, "generated model", err);
-    }
-    if (st != SK_OK) {
-        sk_model_free(&m);
-        sk_tensor_free(&in);
-        return st;
-    }
-    *model = m;
-    *input = in;
-    return SK_OK;
+    /* Unused layers are zeroed and hold no arrays; on failure every layer is freed,
+     * including one whose arrays were allocated before it failed. */
+    m.num_layers = st == SK_OK ? b.count : CNN_MAX_LAYERS;
+    return hand_over(st, &m, &in, model, input, err);
 }
 
 sk_status sk_gen_case(uint64_t seed, uint32_t index, const sk_gen_limits *limits,
@@ -767,14 +779,5 @@ sk_status sk_gen_case(uint64_t seed, uint32_t index, const sk_gen_limits *limits
         k = plan.n;
     }
     free(x);
-    if (st == SK_OK)
-        st = sk_model_validate(&m, "generated model", err);
-    if (st != SK_OK) {
-        sk_model_free(&m);
-        sk_tensor_free(&in);
-        return st;
-    }
-    *model = m;
-    *input = in;
-    return SK_OK;
+    return hand_over(st, &m, &in, model, input, err);
 }

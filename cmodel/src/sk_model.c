@@ -460,7 +460,6 @@ static sk_status validate_layer_values(const sk_model *model, uint32_t i, const 
     if (l->kind == SK_LAYER_MAXPOOL)
         return SK_OK;
     if (!sk_layer_kind_has_weights(l->kind)) {
-        sk_status st = SK_OK;
         if (l->kind == SK_LAYER_ADD) {
             const int ea = sk_layer_in_exp(model, i), eb = sk_add_src_exp(model, i);
             const int align = ea > eb ? ea - eb : eb - ea;
@@ -476,8 +475,7 @@ static sk_status validate_layer_values(const sk_model *model, uint32_t i, const 
                            "%s: layer %u: worst-case %s accumulator range %lld..%lld does not "
                            "fit int32 (docs/datapath.md §%d)", o, i, sk_layer_kind_name(l->kind),
                            (long long)lo, (long long)hi, l->kind == SK_LAYER_ADD ? 14 : 13);
-        st = validate_kind_shift(model, i, o, err);
-        return st;
+        return validate_kind_shift(model, i, o, err);
     }
     const int32_t wmax = sk_weight_max(l->w_bits);
     for (uint32_t n = 0; n < l->n; n++) {

@@ -78,18 +78,23 @@ printf '1 1 floor 8 1 0\n1 1 floor\n' >"$tmp/badlines"
 expect_exit 2 "requant stdin short line" -- "$SHIFTKIT" requant - <"$tmp/badlines"
 expect_stderr "line 2" "requant stdin error names the line"
 
+# check_all DIR COUNT WHAT: every case under DIR checks clean with the golden backend.
+check_all() {
+    local total=0 d line
+    for d in "$1"/case_*; do
+        line=$("$SHIFTKIT" check "$d/model.skm" "$d/input.npy" "$d/expected.npy" --backend golden | tail -1)
+        case "$line" in
+            *" passed, 0 failed") total=$((total + 1)) ;;
+            *) bad "check $d: $line" ;;
+        esac
+    done
+    [ "$total" -eq "$2" ] && ok || bad "only $total of $2 generated $3 checked clean"
+    echo "cli_test: $2 generated $3 checked, $total clean"
+}
+
 # ---- gen + check: 200 cases, all pass ----
 "$SHIFTKIT" gen --seed 1 --count 200 -o "$tmp/v" --quiet || bad "gen failed"
-total=0
-for d in "$tmp"/v/case_*; do
-    line=$("$SHIFTKIT" check "$d/model.skm" "$d/input.npy" "$d/expected.npy" --backend golden | tail -1)
-    case "$line" in
-        *" passed, 0 failed") total=$((total + 1)) ;;
-        *) bad "check $d: $line" ;;
-    esac
-done
-[ "$total" -eq 200 ] && ok || bad "only $total of 200 generated cases checked clean"
-echo "cli_test: 200 generated cases checked, $total clean"
+check_all "$tmp/v" 200 "cases"
 grep -q "seed: 1" "$tmp/v/manifest.txt" && ok || bad "manifest does not record the seed"
 # Replaying one case reproduces it byte for byte.
 "$SHIFTKIT" gen --seed 1 --first 17 --count 1 -o "$tmp/replay" --quiet
@@ -97,16 +102,7 @@ cmp -s "$tmp/replay/case_0017/model.skm" "$tmp/v/case_0017/model.skm" && ok || b
 
 # ---- gen --cnn: conv2d/pooling/add networks (datapath §10–§14), 90 cases ----
 "$SHIFTKIT" gen --seed 3 --count 90 --cnn -o "$tmp/cnn" --quiet || bad "gen --cnn failed"
-total=0
-for d in "$tmp"/cnn/case_*; do
-    line=$("$SHIFTKIT" check "$d/model.skm" "$d/input.npy" "$d/expected.npy" | tail -1)
-    case "$line" in
-        *" passed, 0 failed") total=$((total + 1)) ;;
-        *) bad "check $d: $line" ;;
-    esac
-done
-[ "$total" -eq 90 ] && ok || bad "only $total of 90 generated CNN cases checked clean"
-echo "cli_test: 90 generated CNN cases checked, $total clean"
+check_all "$tmp/cnn" 90 "CNN cases"
 grep -q "family: cnn" "$tmp/cnn/manifest.txt" && ok || bad "manifest does not record the CNN family"
 grep -q -- "--cnn -o DIR" "$tmp/cnn/manifest.txt" && ok || bad "manifest replay line lacks --cnn"
 # Dense cases do not change with the CNN family around: case 17 of seed 1 again.

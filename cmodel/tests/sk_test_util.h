@@ -61,6 +61,12 @@ static inline void put_u8(bytes *b, unsigned v)
     put(b, &x, 1);
 }
 
+static inline void put_u16(bytes *b, unsigned v)
+{
+    put_u8(b, v & 0xFF);
+    put_u8(b, (v >> 8) & 0xFF);
+}
+
 static inline void put_u32(bytes *b, uint32_t v)
 {
     for (int i = 0; i < 4; i++)

@@ -176,9 +176,42 @@ static void test_covers_every_corner(void **state)
     assert_true(cov.relu >= 1 && cov.raw >= 1 && cov.multi_layer >= 1);
 }
 
+/* The CNN family replays too, writes version-2 models, and every case runs. */
+static void test_cnn_family_deterministic(void **state)
+{
+    (void)state;
+    sk_gen_limits limits;
+    sk_gen_default_limits(&limits);
+    limits.cnn = true;
+    for (uint32_t idx = 0; idx < 18; idx++) {
+        uint8_t *a, *b;
+        size_t na, nb;
+        sk_model m1, m2;
+        sk_tensor i1, i2, out;
+        assert_int_equal(sk_gen_case(9, idx, &limits, &m1, &i1, NULL), SK_OK);
+        assert_int_equal(sk_gen_case(9, idx, &limits, &m2, &i2, NULL), SK_OK);
+        assert_int_equal(sk_model_serialize(&m1, &a, &na, NULL), SK_OK);
+        assert_int_equal(sk_model_serialize(&m2, &b, &nb, NULL), SK_OK);
+        assert_int_equal(na, nb);
+        assert_memory_equal(a, b, na);
+        assert_int_equal(a[8], 2); /* .skm version 2: the first layer is spatial */
+        assert_int_equal(i1.ndim, 4);
+        assert_memory_equal(i1.data, i2.data, sk_tensor_count(&i1) * sizeof(int32_t));
+        assert_int_equal(sk_infer(&m1, &i1, "gen", &out, NULL, NULL), SK_OK);
+        sk_tensor_free(&out);
+        free(a);
+        free(b);
+        sk_model_free(&m1);
+        sk_model_free(&m2);
+        sk_tensor_free(&i1);
+        sk_tensor_free(&i2);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cnn_family_deterministic),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_respects_limits),
         cmocka_unit_test(test_covers_every_corner),

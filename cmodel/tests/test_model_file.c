@@ -34,12 +34,6 @@
 
 /* ---------------------------------------------------------------- byte buffer */
 
-static void put_u16(bytes *b, unsigned v)
-{
-    put_u8(b, v & 0xFF);
-    put_u8(b, (v >> 8) & 0xFF);
-}
-
 static void put_zeros(bytes *b, size_t count)
 {
     for (size_t i = 0; i < count; i++)

@@ -41,12 +41,6 @@ typedef struct net {
     rec l[8];
 } net;
 
-static void put_u16le(bytes *b, unsigned v)
-{
-    put_u8(b, v & 0xFF);
-    put_u8(b, (v >> 8) & 0xFF);
-}
-
 static void put_pad(bytes *b, size_t n)
 {
     for (size_t i = 0; i < (4 - n % 4) % 4; i++)
@@ -76,7 +70,7 @@ static bytes encode(const net *nt)
         put_u8(&p, r->reserved);
         if (nt->version >= 2)
             for (int f = 0; f < G_COUNT; f++)
-                put_u16le(&p, r->g[f]);
+                put_u16(&p, r->g[f]);
         if (r->kind > 1) /* maxpool, avgpool, add: no arrays */
             continue;
         const size_t e = (r->flags & 4) ? r->n : 1;

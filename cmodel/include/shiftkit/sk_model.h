@@ -79,7 +79,9 @@ typedef struct sk_model {
 /* Allocate a model of num_layers zeroed layers; dims are set per layer with
  * sk_layer_alloc. Free with sk_model_free. */
 SK_MUST_CHECK sk_status sk_model_init(sk_model *model, uint32_t num_layers);
-/* Allocate the arrays of one layer for the given k, n and per_channel (zeroed). */
+/* Allocate the arrays of one layer for the given k, n and per_channel (zeroed); kind
+ * and geometry are left as they are. Layers without weights (maxpool, avgpool, add)
+ * need no arrays: set kind, n and geom, and leave k = 0. */
 SK_MUST_CHECK sk_status sk_layer_alloc(sk_layer *layer, uint32_t k, uint32_t n, bool per_channel);
 void sk_model_free(sk_model *model);
 
