@@ -15,6 +15,7 @@ from torch import nn
 from shiftkit import QuantInput, ShiftNet, export, export_vectors, golden, skm
 from shiftkit.modules import (QuantAdd, QuantAvgPool2d, QuantConv2d, QuantFlatten, QuantLinear, QuantMaxPool2d)
 from shiftkit.quantizers import PotQuantizer
+from test_modules import ties_and_clamps
 
 MODES = ["floor", "half_up", "half_away", "half_even"]
 
@@ -88,21 +89,9 @@ def test_layout_conversions():
     assert model.layers[4].src == 2 and model.layers[1].padding == (1, 0, 0, 2)
 
 
-def test_ties_saturation_and_padding_are_exercised():
+def test_ties_and_saturation_are_exercised():
     net, x = cnn(3, 4, 4, True, "half_even", False)
-    model = net.integer_model()
-    trace = []
-    model(net.input_to_int(x), trace)
-    ties = clamps = 0
-    for i, (acc, out) in enumerate(trace):
-        layer = model.layers[i]
-        if layer.kind == "maxpool":
-            continue
-        s = model.shifts(i).repeat(acc.shape[1] // layer.n)
-        pos = s > 0
-        ties += int(((acc[:, pos] % (2 ** s[pos])) == 2 ** (s[pos] - 1)).sum())
-        hi = 2 ** (layer.out_bits - (1 if layer.out_signed else 0)) - 1
-        clamps += int((out == hi).sum())
+    ties, clamps = ties_and_clamps(net.integer_model(), net.input_to_int(x))
     assert ties > 0 and clamps > 0
 
 
