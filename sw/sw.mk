@@ -107,6 +107,12 @@ test-drv-check: $(SHIFTKIT_CLI) $(SHIFTKIT_DEVICE)
 	sw/tests/drv_check.sh $(SHIFTKIT_CLI) $(BUILD)/drv-check/irq "device (irq)"
 	$(SHIFTKIT_CLI) gen --seed $(SW_CHECK_SEED) --count 20 $(SW_GEN_LIMITS) -o $(BUILD)/drv-check/poll
 	SHIFTKIT_DEVICE_WAIT=poll sw/tests/drv_check.sh $(SHIFTKIT_CLI) $(BUILD)/drv-check/poll "device (poll)"
+	@# a CNN model (datapath §10-§14) is refused with the layer and kind named, not run
+	$(SHIFTKIT_CLI) gen --seed 1 --count 1 --cnn -o $(BUILD)/drv-check/cnn --quiet
+	@c=$(BUILD)/drv-check/cnn/case_0000; \
+	  out=$$($(SHIFTKIT_CLI) check $$c/model.skm $$c/input.npy $$c/expected.npy --backend device 2>&1); \
+	  case "$$out" in *"layer 0: kind "*" is not supported by this core"*) echo "CNN model refused: $$out";; \
+	  *) echo "CNN model not refused as expected: $$out"; exit 1;; esac
 	@# trained models, when `make qat-bench` has exported them (model.skm + vectors/); one
 	@# larger than the default build is reported as not fitting, not as a failure
 	@set -e; for v in $(wildcard $(BUILD)/qat-bench/*/vectors/expected.npy); do \
