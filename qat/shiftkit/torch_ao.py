@@ -251,7 +251,8 @@ def to_int_model(converted, weight_bits=8, act_bits=8, rounding="half_even", raw
     e_in = _exponent(quantize.scale, "QuantStub")
     model = IntModel(in_bits=act_bits, in_signed=in_signed, in_exp=e_in)
     out_type = (act_bits, in_signed)
-    weighted = [i for i, (_, module, _) in enumerate(steps) if not isinstance(module, nn.MaxPool2d)]
+    if raw_head and isinstance(steps[-1][1], nn.MaxPool2d):
+        raise ModelError(f"{steps[-1][0]}: a raw-accumulator head must be the last Linear or Conv2d, not a MaxPool2d")
     for i, (name, module, in_shape) in enumerate(steps):
         if isinstance(module, nn.MaxPool2d):
             c, h, w = in_shape
@@ -259,7 +260,7 @@ def to_int_model(converted, weight_bits=8, act_bits=8, rounding="half_even", raw
                                          stride=_pair(module.stride), w_bits=0, out_bits=out_type[0],
                                          out_signed=out_type[1], out_exp=e_in, rounding="floor"))
             continue
-        raw = raw_head and i == weighted[-1] and i == len(steps) - 1
+        raw = raw_head and i == len(steps) - 1
         layer = _weighted_layer(name, module, e_in, weight_bits, act_bits, rounding, raw, in_shape)
         model.layers.append(layer)
         e_in, out_type = layer.out_exp, (layer.out_bits, layer.out_signed)

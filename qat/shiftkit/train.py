@@ -250,6 +250,7 @@ def main(argv=None):
     train(float_model, ds, args.epochs, args.lr, args.batch_size, "float",
           lambda m: float_accuracy(m, ds.x_test, ds.y_test), generator, history)
     report["fp32_acc"] = float_accuracy(float_model, ds.x_test, ds.y_test)
+    stage(f"fp32 test accuracy {report['fp32_acc']:.2f}%")
 
     if not args.skip_torch_ao:
         stage("stock torch.ao QAT (float scales, the comparison)")
@@ -293,6 +294,7 @@ def main(argv=None):
     net.eval()
     int_model = net.integer_model()
     report["pot_qat_acc"] = pot_accuracy(net)
+    stage(f"PoT QAT test accuracy (integer simulation) {report['pot_qat_acc']:.2f}%")
 
     stage("export model.skm and test vectors, run the golden model on the whole test set")
     exporter.export(int_model, out / "model.skm")
