@@ -16,7 +16,7 @@ static void check_one(const uint8_t *data, size_t size);
 
 /* Inner-loop steps of one inference: products for dense and conv2d, window elements
  * for pooling, one per element for add. */
-enum { FUZZ_WORK_BUDGET = 1 << 24 };
+enum { FUZZ_WORK_BUDGET = 1 << 16 };
 
 static uint64_t work_per_sample(const sk_model *m)
 {
