@@ -253,8 +253,9 @@ int main(int argc, char **argv)
             std::printf("FAIL %s (seed %llu): %s\n", r.dir.c_str(), (unsigned long long)seed,
                         r.error.c_str());
             // the waveform lands beside the case directory
-            std::printf("  replay with a waveform: %s +trace=%s.fst --seed %llu %s\n", argv[0],
-                        strip_slashes(r.dir).c_str(), (unsigned long long)seed, r.dir.c_str());
+            std::printf("  replay with a waveform: %s +trace=%s%s --seed %llu %s\n", argv[0],
+                        strip_slashes(r.dir).c_str(), sk_sim_trace_ext(), (unsigned long long)seed,
+                        r.dir.c_str());
         }
     }
     sim.final();

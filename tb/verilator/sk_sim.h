@@ -18,15 +18,28 @@
 #include "shiftkit/sk_hal.h"
 
 class VerilatedContext;
-class VerilatedFstC;
 class Vsk_axil_top;
+// The waveform writer of this build (tb/verilator/verilator.mk RTL_TRACE): VCD of the
+// debug signal set by default, FST of every signal with -DSK_SIM_TRACE_FST.
+#ifdef SK_SIM_TRACE_FST
+class VerilatedFstC;
+using SkTraceFile = VerilatedFstC;
+#else
+class VerilatedVcdC;
+using SkTraceFile = VerilatedVcdC;
+#endif
 
 struct SkSimOptions {
     uint64_t stall_seed = 1;     // seed of the bus model's random stalls
     unsigned stall_percent = 30; // chance (0..100) that a channel stalls in a given cycle
-    std::string trace_path;      // FST waveform file; empty: no tracing
+    std::string trace_path;      // waveform file (sk_sim_trace_ext()); empty: no tracing
+    uint64_t trace_start = 0;    // first cycle written to the waveform
+    uint64_t trace_cycles = 0;   // cycles written from trace_start; 0: to the end
     uint32_t clock_mhz = 100;    // simulated clock, converts HAL timeouts to cycles
 };
+
+// The waveform file extension this build writes: ".vcd" or ".fst".
+const char *sk_sim_trace_ext();
 
 class SkSim {
 public:
@@ -61,7 +74,8 @@ private:
 
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<Vsk_axil_top> top_;
-    std::unique_ptr<VerilatedFstC> trace_;
+    std::unique_ptr<SkTraceFile> trace_;
+    uint64_t trace_start_ = 0, trace_end_ = 0;  // cycles [start, end) are dumped
     std::mt19937_64 rng_;
     unsigned stall_percent_;
     uint32_t clock_mhz_;
@@ -71,8 +85,10 @@ private:
     bool finished_ = false;
 };
 
-// Options from plusargs: +trace (FST to sk_sim.fst), +trace=FILE, +stall_seed=N,
-// +stall_percent=P. Returns false (message on stderr) on a malformed plusarg.
+// Options from plusargs: +trace (to sk_sim.vcd, or sk_sim.fst in an FST build),
+// +trace=FILE, +trace_start=CYCLE, +trace_cycles=N (a window of the run),
+// +stall_seed=N, +stall_percent=P. Returns false (message on stderr) on a malformed
+// plusarg or a +trace file whose extension names the other format.
 // Consumed arguments are removed from argv.
 bool sk_sim_parse_plusargs(int *argc, char **argv, SkSimOptions *opt);
 

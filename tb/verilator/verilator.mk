@@ -7,19 +7,26 @@
 # gives the plain binary names; any other gets its own model, objects and binaries
 # with a -l<N> suffix (e.g. `make regress RTL_LANES=5` -> build/bin/sk-rtl-regress-l5).
 RTL_LANES ?= 8
-# RTL_TRACE=0 builds a model without FST tracing (suffix -nt): the benchmark's
-# untraced variant. The default (1) keeps +trace for replaying a failing case.
+# RTL_TRACE picks the model's waveform support (docs/verification.md "Waveforms"):
+#   1 (default): +trace writes a VCD of the debug signal set in tb/verilator/sk_trace.vlt
+#     (bus, sequencer, lanes, requant pipeline), at about 3x the untraced CPU time;
+#   full: +trace writes an FST of every signal (suffix -tfull), when the debug set is
+#     not enough;
+#   0: no trace code at all (suffix -nt), the benchmark's untraced variant.
 RTL_TRACE ?= 1
-RTL_VARIANT := $(if $(filter 8,$(RTL_LANES)),,-l$(RTL_LANES))$(if $(filter 0,$(RTL_TRACE)),-nt,)
+RTL_VARIANT := $(if $(filter 8,$(RTL_LANES)),,-l$(RTL_LANES))$(if $(filter 0,$(RTL_TRACE)),-nt,)$(if $(filter full,$(RTL_TRACE)),-tfull,)
 VSK_DIR := $(OBJ)/vsk$(RTL_VARIANT)
 TB_OBJ := $(OBJ)/tb$(RTL_VARIANT)
 VSK_MK := $(VSK_DIR)/Vsk_axil_top.mk
-VSK_OBJS := $(VSK_DIR)/Vsk_axil_top__ALL.a $(VSK_DIR)/verilated.o $(VSK_DIR)/verilated_fst_c.o \
+VSK_TRACE_VLT := tb/verilator/sk_trace.vlt
+VSK_TRACE_FLAGS := $(if $(filter 0,$(RTL_TRACE)),,$(if $(filter full,$(RTL_TRACE)),--trace-fst,--trace $(VSK_TRACE_VLT)))
+VSK_TRACE_OBJ := $(if $(filter full,$(RTL_TRACE)),verilated_fst_c.o,verilated_vcd_c.o)
+VSK_OBJS := $(VSK_DIR)/Vsk_axil_top__ALL.a $(VSK_DIR)/verilated.o $(VSK_DIR)/$(VSK_TRACE_OBJ) \
             $(VSK_DIR)/verilated_threads.o
 VERILATOR_ROOT_INC := /usr/share/verilator/include
 TB_CXXFLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror -isystem $(VSK_DIR) -isystem $(VERILATOR_ROOT_INC) \
                -isystem $(VERILATOR_ROOT_INC)/vltstd -Itb/verilator -Isw/include -Icmodel/include -Icmodel/cli \
-               $(if $(filter 0,$(RTL_TRACE)),-DSK_SIM_NO_TRACE,)
+               $(if $(filter 0,$(RTL_TRACE)),-DSK_SIM_NO_TRACE,)$(if $(filter full,$(RTL_TRACE)),-DSK_SIM_TRACE_FST,)
 # Verilator and model compiler flags: the fastest measured on this design (issue 11;
 # docs/architecture.md "Verilator speed" has the figures). Single-threaded: --threads 2
 # made a small core much slower.
@@ -54,14 +61,14 @@ HELP_LINES += "  rtl-sim      build/bin/shiftkit-rtl (check --backend rtl) and s
 .PHONY: rtl-sim test-rtl regress rtl-directed rtl-bench
 rtl-sim: $(SHIFTKIT_RTL) $(SK_RTL_REGRESS)
 
-$(VSK_MK): $(RTL_SRCS) $(RTL_INCS)
+$(VSK_MK): $(RTL_SRCS) $(RTL_INCS) $(VSK_TRACE_VLT)
 	@mkdir -p $(VSK_DIR)
-	verilator --cc $(VERILATOR_FLAGS) $(if $(filter 0,$(RTL_TRACE)),,--trace-fst) -Irtl \
+	verilator --cc $(VERILATOR_FLAGS) $(VSK_TRACE_FLAGS) -Irtl \
 	  -GLanes=$(RTL_LANES) --top-module sk_axil_top -Mdir $(VSK_DIR) $(RTL_SRCS)
 
 $(VSK_OBJS) &: $(VSK_MK)
 	nice $(MAKE) -s -C $(VSK_DIR) -f Vsk_axil_top.mk OPT_FAST="$(VSK_OPT_FAST)" OPT_SLOW=-O1 OPT_GLOBAL=-O2 \
-	  Vsk_axil_top__ALL.a verilated.o verilated_fst_c.o verilated_threads.o
+	  Vsk_axil_top__ALL.a verilated.o $(VSK_TRACE_OBJ) verilated_threads.o
 
 $(TB_OBJ)/%.o: tb/verilator/%.cpp $(TB_HEADERS) $(VSK_MK)
 	@mkdir -p $(dir $@)
@@ -189,11 +196,13 @@ test-regress-shards: $(SHIFTKIT_CLI) $(SK_RTL_REGRESS)
 	@echo "test-regress-shards: 2 merged shards equal the unsharded $(SHARD_TEST_SEEDS)-case run"
 TEST_TARGETS += test-regress-shards
 # make bench (cmodel/cmodel.mk) runs scripts/bench.py over these: the benchmark at
-# LANES 8 and 16, traced and untraced (-nt), the untraced regression runner, and Icarus.
+# LANES 8 and 16, traced and untraced (-nt), at LANES 8 also with every signal traced
+# (-tfull), the untraced regression runner, and Icarus.
 .PHONY: sim-bench-bins
 sim-bench-bins:
 	$(MAKE) --no-print-directory $(BIN)/sk-rtl-bench $(SK_RTL_REGRESS) $(SHIFTKIT_CLI)
 	$(MAKE) --no-print-directory RTL_TRACE=0 $(BIN)/sk-rtl-bench-nt $(BIN)/sk-rtl-regress-nt
+	$(MAKE) --no-print-directory RTL_TRACE=full $(BIN)/sk-rtl-bench-tfull
 	$(MAKE) --no-print-directory RTL_LANES=16 $(BIN)/sk-rtl-bench-l16
 	$(MAKE) --no-print-directory RTL_LANES=16 RTL_TRACE=0 $(BIN)/sk-rtl-bench-l16-nt
 	$(MAKE) --no-print-directory icarus-cases $(ICARUS_VVP)
