@@ -23,6 +23,7 @@ const char *sk_strerror(sk_status status)
     case SK_ERR_NPY_DTYPE: return "unsupported .npy dtype";
     case SK_ERR_INPUT_RANGE: return "input value out of range";
     case SK_ERR_MISMATCH: return "output mismatch";
+    case SK_ERR_DEVICE: return "device error";
     case SK_STATUS_COUNT: break;
     }
     return "unknown status";

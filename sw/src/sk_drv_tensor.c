@@ -16,7 +16,8 @@ sk_status sk_drv_to_sk_status(sk_drv_status status)
     case SK_DRV_ERR_BAD_MODEL: return SK_ERR_BAD_FIELD;
     case SK_DRV_ERR_MODEL_TOO_LARGE:
     case SK_DRV_ERR_UNSUPPORTED: return SK_ERR_BAD_SHAPE;
-    default: return SK_ERR_IO;
+    case SK_DRV_ERR_IO: return SK_ERR_IO;
+    default: return SK_ERR_DEVICE; /* bus, link, timeout, busy, wrong device, device error */
     }
 }
 

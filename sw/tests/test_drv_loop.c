@@ -151,7 +151,11 @@ static void test_run_tensor(void **state)
     assert_int_equal(sk_drv_to_sk_status(SK_DRV_OK), SK_OK);
     assert_int_equal(sk_drv_to_sk_status(SK_DRV_ERR_INPUT), SK_ERR_INPUT_RANGE);
     assert_int_equal(sk_drv_to_sk_status(SK_DRV_ERR_MODEL_TOO_LARGE), SK_ERR_BAD_SHAPE);
-    assert_int_equal(sk_drv_to_sk_status(SK_DRV_ERR_TIMEOUT), SK_ERR_IO);
+    assert_int_equal(sk_drv_to_sk_status(SK_DRV_ERR_TIMEOUT), SK_ERR_DEVICE);
+    assert_int_equal(sk_drv_to_sk_status(SK_DRV_ERR_DEVICE), SK_ERR_DEVICE);
+    assert_int_equal(sk_drv_to_sk_status(SK_DRV_ERR_BUS), SK_ERR_DEVICE);
+    assert_int_equal(sk_drv_to_sk_status(SK_DRV_ERR_IO), SK_ERR_IO);
+    assert_string_equal(sk_strerror(SK_ERR_DEVICE), "device error");
     sk_tensor_free(&in);
     sk_model_free(&m);
     sk_device_free(dev);

@@ -36,6 +36,8 @@ typedef enum sk_status {
     SK_ERR_NPY_DTYPE,      /* .npy dtype not int8/uint8/int32 or wrong for the use */
     SK_ERR_INPUT_RANGE,    /* an input value outside the model's declared input type */
     SK_ERR_MISMATCH,       /* outputs differ from the expected ones */
+    SK_ERR_DEVICE,         /* an accelerator backend failed: bus error, timeout, refused start,
+                              wrong device, or the device reported an error code (in the message) */
     SK_STATUS_COUNT
 } sk_status;
 

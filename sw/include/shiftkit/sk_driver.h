@@ -148,7 +148,8 @@ SK_MUST_CHECK sk_drv_status sk_drv_read_perf(sk_drv *drv, sk_drv_perf *perf, sk_
 
 /* The nearest sk_status of a driver status (the driver's message says the rest):
  * BAD_ARG, NOMEM, INPUT -> INPUT_RANGE, BAD_MODEL -> BAD_FIELD, MODEL_TOO_LARGE and
- * UNSUPPORTED -> BAD_SHAPE, every device-side failure -> SK_ERR_IO. */
+ * UNSUPPORTED -> BAD_SHAPE, IO -> SK_ERR_IO (a backend could not open
+ * its device), every other device-side failure -> SK_ERR_DEVICE. */
 sk_status sk_drv_to_sk_status(sk_drv_status status);
 
 /* Samples in `input` for `model`: a [batch][K0] tensor or a 1-D [K0] single sample;
