@@ -7,7 +7,7 @@ QAT_ENV := PYTHONPATH=qat SHIFTKIT_LIB=$(abspath $(LIBSHIFTKIT_SO)) SHIFTKIT_CLI
 
 TEST_TARGETS += test-qat
 HELP_LINES += "  test-qat     pytest of the QAT package: bit-exact vs the golden library, torch.ao, short digits run" \
-              "  qat-bench    train digits + Fashion-MNIST (8- and 4-bit), write build/reports/qat.json"
+              "  qat-bench    train digits + Fashion-MNIST (MLP 8- and 4-bit, small CNN), write build/reports/qat.json"
 
 .PHONY: test-qat qat-bench
 test-qat: $(LIBSHIFTKIT_SO) $(SHIFTKIT_CLI)

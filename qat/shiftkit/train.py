@@ -6,7 +6,7 @@
 
 Architectures: mlp (Linear+ReLU hidden layers, --hidden) and cnn (per --channels
 entry a 3x3 convolution with zero padding 1, fused ReLU and a 2x2 max pooling, then
-Flatten and a dense head).
+Flatten, the --hidden Linear+ReLU layers (none by default) and a dense head).
 
 Stages (one line each, a tqdm bar per epoch): load data; float pre-training
 (fp32_acc); stock torch.ao QAT with float scales on the same float model
@@ -48,8 +48,8 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(prog="python3 -m shiftkit.train", description=__doc__.split("\n\n")[0])
     p.add_argument("--dataset", choices=datasets.DATASETS, default="digits")
     p.add_argument("--arch", choices=ARCHS, default="mlp")
-    p.add_argument("--hidden", help="mlp: hidden layer widths, comma-separated (default: 64,32 for digits, "
-                                    "256,128 for fashion-mnist)")
+    p.add_argument("--hidden", help="hidden dense layer widths, comma-separated (mlp default: 64,32 for digits, "
+                                    "256,128 for fashion-mnist; cnn default: none)")
     p.add_argument("--channels", help=f"cnn: output channels of each conv 3x3 + ReLU + maxpool 2x2 stage, "
                                       f"comma-separated (default {DEFAULT_CHANNELS})")
     p.add_argument("--weight-bits", type=int, default=8)
@@ -80,7 +80,8 @@ def parse_args(argv=None):
     args.qat_epochs = args.qat_epochs or args.epochs
     args.lr = args.lr or DEFAULT_LR[args.dataset]
     try:
-        args.hidden = [int(h) for h in (args.hidden or DEFAULT_HIDDEN[args.dataset]).split(",")]
+        hidden = args.hidden if args.hidden is not None else DEFAULT_HIDDEN[args.dataset] if args.arch == "mlp" else ""
+        args.hidden = [int(h) for h in hidden.split(",") if h]
     except ValueError:
         p.error(f"--hidden must be comma-separated integers, got {args.hidden!r}")
     if any(not 1 <= h <= 65535 for h in args.hidden):
@@ -109,16 +110,21 @@ def float_mlp(inputs, hidden, classes):
     return nn.Sequential(*layers, FastLinear(width, classes))
 
 
-def float_cnn(image_shape, channels, classes):
-    """Per stage: conv 3x3 (zero padding 1) + ReLU + maxpool 2x2; then Flatten and a
-    dense head. Each stage halves H and W (floor)."""
+def float_cnn(image_shape, channels, hidden, classes):
+    """Per stage: conv 3x3 (zero padding 1) + ReLU + maxpool 2x2; then Flatten, the
+    hidden Linear + ReLU layers and a dense head. Each stage halves H and W (floor)."""
     layers, (c, h, w) = [], image_shape
     for out in channels:
         layers += [nn.Conv2d(c, out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
         c, h, w = out, h // 2, w // 2
     if h < 1 or w < 1:
         raise ValueError(f"{len(channels)} pooling stages are too many for a {image_shape[1]}x{image_shape[2]} image")
-    return nn.Sequential(*layers, nn.Flatten(), FastLinear(c * h * w, classes))
+    layers.append(nn.Flatten())
+    width = c * h * w
+    for size in hidden:
+        layers += [FastLinear(width, size), nn.ReLU()]
+        width = size
+    return nn.Sequential(*layers, FastLinear(width, classes))
 
 
 def describe(model):
@@ -240,8 +246,9 @@ def main(argv=None):
     history = []
     if args.arch == "cnn":
         ds.x_train, ds.x_test = (x.reshape(len(x), *ds.image_shape) for x in (ds.x_train, ds.x_test))
-        float_model = float_cnn(ds.image_shape, args.channels, ds.classes)
-        report.update(channels=args.channels, input_shape=list(ds.image_shape), layers=describe(float_model))
+        float_model = float_cnn(ds.image_shape, args.channels, args.hidden, ds.classes)
+        report.update(channels=args.channels, hidden=args.hidden, input_shape=list(ds.image_shape),
+                      layers=describe(float_model))
     else:
         float_model = float_mlp(ds.x_train.shape[1], args.hidden, ds.classes)
         report["layers"] = [ds.x_train.shape[1]] + args.hidden + [ds.classes]
