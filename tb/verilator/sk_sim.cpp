@@ -67,6 +67,13 @@ SkSim::SkSim(const SkSimOptions &opt)
         trace_end_ = opt.trace_cycles && opt.trace_cycles <= UINT64_MAX - opt.trace_start
                          ? opt.trace_start + opt.trace_cycles : UINT64_MAX;
         std::fprintf(stderr, "sk_sim: tracing to %s\n", opt.trace_path.c_str());
+        // +trace refuses the other format's extension; a path set by other means
+        // (SHIFTKIT_RTL_TRACE) is written anyway, so say what it holds.
+        const char *other = !std::strcmp(sk_sim_trace_ext(), ".vcd") ? ".fst" : ".vcd";
+        const size_t len = opt.trace_path.size();
+        if (len >= 4 && opt.trace_path.compare(len - 4, 4, other) == 0)
+            std::fprintf(stderr, "sk_sim: warning: %s holds a %s waveform (this build's format), "
+                         "not %s\n", opt.trace_path.c_str(), sk_sim_trace_ext() + 1, other + 1);
     }
 #endif
     top_->clk_i = 0;
