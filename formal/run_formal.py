@@ -29,15 +29,15 @@ def checks(quick):
         ("sequencer_done_bound", "sk_core_props", RTL_CORE, "formal/sk_core_props.v",
          {"Lanes": 4, "BusyBound": 22}, "bmc", 26, True),
         ("requant_shift_flag", "sk_requant_equiv", ["rtl/sk_requant.v"], "formal/sk_requant_equiv.v",
-         {"Shift": 0, "PerChannel": 2}, "bmc", 6, False),
+         {"Shift": 0, "PerChannel": 2}, "bmc", 8, False),
     ]
     shifts = [-16, -1, 0, 1, 31] if quick else range(-16, 32)
     for s in shifts:
         out.append((f"requant_layer_shift_{s}", "sk_requant_equiv", ["rtl/sk_requant.v"],
-                    "formal/sk_requant_equiv.v", {"Shift": s & 0xFF, "PerChannel": 0}, "bmc", 6, False))
+                    "formal/sk_requant_equiv.v", {"Shift": s & 0xFF, "PerChannel": 0}, "bmc", 8, False))
     for s in [-16, -1, 0, 1, 31]:
         out.append((f"requant_channel_shift_{s}", "sk_requant_equiv", ["rtl/sk_requant.v"],
-                    "formal/sk_requant_equiv.v", {"Shift": s & 0xFF, "PerChannel": 1}, "bmc", 6, False))
+                    "formal/sk_requant_equiv.v", {"Shift": s & 0xFF, "PerChannel": 1}, "bmc", 8, False))
     return out
 
 

@@ -2,7 +2,7 @@
 //
 // Wraps the requant unit with unconstrained inputs (every accumulator, bias, shift
 // -16..31 per layer or per channel, rounding mode, output type 2..8 bits signed or
-// unsigned, ReLU, raw) and checks every channel that leaves stage 4 against a
+// unsigned, ReLU, raw) and checks every channel that leaves stage 6 against a
 // reference written from the spec text, not from the RTL:
 //
 //   The result y = clamp(R(v), lo, hi) with v = sum / 2^s is pinned down by two
@@ -88,34 +88,34 @@ module sk_requant_equiv #(
   // ---------------------------------------------------------------- the channel's inputs,
   // delayed alongside the pipeline: acc and n enter at stage 0, bias and the shift byte
   // one cycle later (the RAM read latency the unit expects)
-  reg [15:0] n_d1, n_d2, n_d3, n_d4;
+  reg [15:0] n_d1, n_d2, n_d3, n_d4, n_d5, n_d6;
   reg [31:0] acc_d1;
   reg [1:0]  sel_d1;
-  reg [63:0] sum_d2, sum_d3, sum_d4;
-  reg signed [7:0] s_d2, s_d3, s_d4;
+  reg [63:0] sum_d2, sum_d3, sum_d4, sum_d5, sum_d6;
+  reg signed [7:0] s_d2, s_d3, s_d4, s_d5, s_d6;
 
   wire signed [7:0] chan_shift = shift_word_i[8*sel_d1 +: 8];
   wire signed [7:0] s_now = per_channel_i ? chan_shift : {{2{layer_shift_i[5]}}, layer_shift_i};
   wire signed [63:0] sum_now = $signed(acc_d1) + $signed(bias_i);    // exact, 64 bits
 
   always @(posedge clk_i) begin
-    n_d1 <= n_i;   n_d2 <= n_d1;   n_d3 <= n_d2;   n_d4 <= n_d3;
+    n_d1 <= n_i;   n_d2 <= n_d1;   n_d3 <= n_d2;   n_d4 <= n_d3;   n_d5 <= n_d4;   n_d6 <= n_d5;
     acc_d1 <= acc_i; sel_d1 <= shift_sel_i;
-    sum_d2 <= sum_now; sum_d3 <= sum_d2; sum_d4 <= sum_d3;
-    s_d2 <= s_now; s_d3 <= s_d2; s_d4 <= s_d3;
+    sum_d2 <= sum_now; sum_d3 <= sum_d2; sum_d4 <= sum_d3; sum_d5 <= sum_d4; sum_d6 <= sum_d5;
+    s_d2 <= s_now; s_d3 <= s_d2; s_d4 <= s_d3; s_d5 <= s_d4; s_d6 <= s_d5;
   end
 
-  reg [4:1] valid_d;
-  always @(posedge clk_i) valid_d <= init_q ? 4'b0 : {valid_d[3:1], valid_i};
+  reg [6:1] valid_d;
+  always @(posedge clk_i) valid_d <= init_q ? 6'b0 : {valid_d[5:1], valid_i};
 
   // §3: the sum of a valid model never leaves int32
   always @(*) if (valid_d[1])
     assume (sum_now >= -64'sd2147483648 && sum_now <= 64'sd2147483647);
 
   // ---------------------------------------------------------------- the reference
-  // ge(t): R(sum / 2^s) >= t, for the channel now in stage 4
-  wire signed [63:0] sum = sum_d4;
-  wire signed [7:0]  s   = s_d4;
+  // ge(t): R(sum / 2^s) >= t, for the channel now in stage 6
+  wire signed [63:0] sum = sum_d6;
+  wire signed [7:0]  s   = s_d6;
   function automatic ge(input signed [63:0] sm, input signed [7:0] sh, input [1:0] mode,
                         input signed [11:0] t);
     reg signed [63:0] tw, thr2;
@@ -144,9 +144,9 @@ module sk_requant_equiv #(
 
   always @(*) begin
     if (!init_q) begin
-      // one output per input, four cycles later, with its channel index
-      assert (valid_o == valid_d[4]);
-      if (valid_o) assert (n_o == n_d4);
+      // one output per input, six cycles later, with its channel index
+      assert (valid_o == valid_d[6]);
+      if (valid_o) assert (n_o == n_d6);
       // §7 raw: the int32 sum itself
       if (CheckValue && valid_o && raw_i) assert ($signed(data_o) == sum);
       // §4–§6: the clamped, rounded quotient

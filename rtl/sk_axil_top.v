@@ -84,35 +84,63 @@ module sk_axil_top #(
   wire        core_busy;
   wire [31:0] host_rdata;
 
+  // A window's base is aligned to its span, so the offset is the low address bits.
   function automatic in_window(input [AddrWidth-1:0] addr, input [AddrWidth-1:0] base,
                                input [AddrWidth-1:0] span, input integer size_bytes);
-    in_window = ((addr & ~(span - 1'b1)) == base) && ({8'd0, addr - base} < size_bytes);
+    in_window = ((addr & ~(span - 1'b1)) == base) && ({8'd0, addr & (span - 1'b1)} < size_bytes);
   endfunction
 
-  reg [5:0] win;  // one-hot window of addr_q (mapped part only)
-  always @(*) begin
-    win = 6'd0;
-    win[WinDesc]    = in_window(addr_q, SK_WIN_DESC_BASE, SK_WIN_DESC_SPAN, MaxLayers * 16);
-    win[WinBias]    = in_window(addr_q, SK_WIN_BIAS_BASE, SK_WIN_BIAS_SPAN, BiasDepth * 4);
-    win[WinShift]   = in_window(addr_q, SK_WIN_SHIFT_BASE, SK_WIN_SHIFT_SPAN, ShiftDepth);
-    win[WinAct0]    = in_window(addr_q, SK_WIN_ACT0_BASE, SK_WIN_ACT0_SPAN, ActBytes);
-    win[WinAct1]    = in_window(addr_q, SK_WIN_ACT1_BASE, SK_WIN_ACT1_SPAN, ActBytes);
-    win[WinWeights] = in_window(addr_q, SK_WIN_WEIGHTS_BASE, SK_WIN_WEIGHTS_SPAN,
-                                WeightRows * WeightRowBytes);
+  function automatic [5:0] decode_win(input [AddrWidth-1:0] addr);
+    begin
+      decode_win = 6'd0;
+      decode_win[WinDesc]    = in_window(addr, SK_WIN_DESC_BASE, SK_WIN_DESC_SPAN, MaxLayers * 16);
+      decode_win[WinBias]    = in_window(addr, SK_WIN_BIAS_BASE, SK_WIN_BIAS_SPAN, BiasDepth * 4);
+      decode_win[WinShift]   = in_window(addr, SK_WIN_SHIFT_BASE, SK_WIN_SHIFT_SPAN, ShiftDepth);
+      decode_win[WinAct0]    = in_window(addr, SK_WIN_ACT0_BASE, SK_WIN_ACT0_SPAN, ActBytes);
+      decode_win[WinAct1]    = in_window(addr, SK_WIN_ACT1_BASE, SK_WIN_ACT1_SPAN, ActBytes);
+      decode_win[WinWeights] = in_window(addr, SK_WIN_WEIGHTS_BASE, SK_WIN_WEIGHTS_SPAN,
+                                         WeightRows * WeightRowBytes);
+    end
+  endfunction
+
+  // One-hot window of addr_q (mapped part only). Decoded from the incoming address and
+  // registered with it, so that the window compares are not in series with the memory
+  // enables of the access cycle (UP5K timing, docs/fpga.md).
+  wire [AddrWidth-1:0] next_addr = (accept_w ? s_axil_awaddr : s_axil_araddr) &
+                                   ~{{(AddrWidth-2){1'b0}}, 2'b11};
+  // The CTRL command bits of a write are decoded at accept as well: START and
+  // SOFT_RESET reach the core's sequencer state in the write cycle.
+  wire       ctrl_wr_next = accept_w && next_addr == SK_REG_CTRL && s_axil_wstrb[0];
+  reg  [5:0] win_q;
+  reg        is_mem_q;  // |win_q
+  reg        ctrl_start_q, ctrl_soft_reset_q, ctrl_irq_clear_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      win_q             <= 6'd0;
+      is_mem_q          <= 1'b0;
+      ctrl_start_q      <= 1'b0;
+      ctrl_soft_reset_q <= 1'b0;
+      ctrl_irq_clear_q  <= 1'b0;
+    end else if (accept_w || accept_r) begin
+      win_q             <= decode_win(next_addr);
+      is_mem_q          <= |decode_win(next_addr);
+      ctrl_start_q      <= ctrl_wr_next && s_axil_wdata[SK_CTRL_START_LSB];
+      ctrl_soft_reset_q <= ctrl_wr_next && s_axil_wdata[SK_CTRL_SOFT_RESET_LSB];
+      ctrl_irq_clear_q  <= ctrl_wr_next && s_axil_wdata[SK_CTRL_IRQ_CLEAR_LSB];
+    end
   end
 
-  // Word address within the selected window: windows are aligned to their span.
   reg [AddrWidth-1:0] win_offset;
   always @(*) begin
     win_offset = addr_q & (SK_WIN_DESC_SPAN - 1'b1);
-    if (win[WinBias])    win_offset = addr_q & (SK_WIN_BIAS_SPAN - 1'b1);
-    if (win[WinShift])   win_offset = addr_q & (SK_WIN_SHIFT_SPAN - 1'b1);
-    if (win[WinAct0])    win_offset = addr_q & (SK_WIN_ACT0_SPAN - 1'b1);
-    if (win[WinAct1])    win_offset = addr_q & (SK_WIN_ACT1_SPAN - 1'b1);
-    if (win[WinWeights]) win_offset = addr_q & (SK_WIN_WEIGHTS_SPAN - 1'b1);
+    if (win_q[WinBias])    win_offset = addr_q & (SK_WIN_BIAS_SPAN - 1'b1);
+    if (win_q[WinShift])   win_offset = addr_q & (SK_WIN_SHIFT_SPAN - 1'b1);
+    if (win_q[WinAct0])    win_offset = addr_q & (SK_WIN_ACT0_SPAN - 1'b1);
+    if (win_q[WinAct1])    win_offset = addr_q & (SK_WIN_ACT1_SPAN - 1'b1);
+    if (win_q[WinWeights]) win_offset = addr_q & (SK_WIN_WEIGHTS_SPAN - 1'b1);
   end
 
-  wire is_mem = |win;
+  wire is_mem = is_mem_q;
   wire mem_ok = is_mem && !core_busy;
 
   // ------------------------------------------------------------------ registers
@@ -126,10 +154,10 @@ module sk_axil_top #(
   wire [31:0] perf_cycles, perf_macs, perf_stalls;
 
   wire reg_write = bus_q == BusWrite && !is_mem;
-  wire wr_ctrl   = reg_write && addr_q == SK_REG_CTRL && wstrb_q[0];
-  wire start      = wr_ctrl && wdata_q[SK_CTRL_START_LSB];
-  wire soft_reset = wr_ctrl && wdata_q[SK_CTRL_SOFT_RESET_LSB];
-  wire irq_clear  = wr_ctrl && wdata_q[SK_CTRL_IRQ_CLEAR_LSB];
+  // CTRL is a register, never in a window: no is_mem term needed
+  wire start      = bus_q == BusWrite && ctrl_start_q;
+  wire soft_reset = bus_q == BusWrite && ctrl_soft_reset_q;
+  wire irq_clear  = bus_q == BusWrite && ctrl_irq_clear_q;
   wire start_ok   = start && (!core_busy || soft_reset);
 
   reg reg_known;  // addr_q is a register offset
@@ -263,11 +291,11 @@ module sk_axil_top #(
   // Latched transaction: data registers, no reset.
   always @(posedge clk_i) begin
     if (accept_w) begin
-      addr_q  <= s_axil_awaddr & ~{{(AddrWidth-2){1'b0}}, 2'b11};
+      addr_q  <= next_addr;
       wdata_q <= s_axil_wdata;
       wstrb_q <= s_axil_wstrb;
     end else if (accept_r) begin
-      addr_q <= s_axil_araddr & ~{{(AddrWidth-2){1'b0}}, 2'b11};
+      addr_q <= next_addr;
     end
     if (bus_q == BusRead)  rdata_q <= (is_mem || !reg_known) ? 32'd0 : reg_rdata;
     if (bus_q == BusRWait && rd_mem_q) rdata_q <= host_rdata;
@@ -300,7 +328,7 @@ module sk_axil_top #(
     .perf_stalls_o (perf_stalls),
     .host_req_i    (host_req),
     .host_we_i     (bus_q == BusWrite),
-    .host_win_i    (win),
+    .host_win_i    (win_q),
     .host_addr_i   (win_offset[AddrWidth-2:2] ),
     .host_wdata_i  (wdata_q),
     .host_be_i     (wstrb_q),

@@ -83,6 +83,14 @@ module sk_core #(
   reg        prev_signed_q, prev_signed_d;
   reg [15:0] k_q, k_d;                  // tap within the block
   reg [15:0] n0_q, n0_d;                // first channel of the block
+  // Per-layer and per-block quantities kept in registers so that no issue decision waits
+  // for a subtraction or a magnitude compare (UP5K timing, docs/fpga.md):
+  reg [15:0] k_pre_q, k_pre_d;          // K - 2 (the tap before the last)
+  reg        k_one_q, k_one_d;          // K = 1
+  reg        tap_last_q, tap_last_d;    // k == K - 1: the tap to issue is a block's last
+  reg [15:0] n_left_q, n_left_d;        // N - n0: channels from n0 on
+  reg        last_blk_q, last_blk_d;    // n_left <= Lanes: this is the layer's last block
+  reg        row_bad_q, row_bad_d;      // w_row >= WeightRows
   reg [24:0] w_row_q, w_row_d;          // weight row of the next tap
   reg        issue_done_q, issue_done_d;
   reg        inflight_q, inflight_d;    // a last tap is on its way to the shadow chain
@@ -108,52 +116,77 @@ module sk_core #(
   wire        d_raw       = desc_q[SK_DESC_RAW_WORD][SK_DESC_RAW_LSB];
   wire        d_per_chan  = desc_q[SK_DESC_PER_CHANNEL_WORD][SK_DESC_PER_CHANNEL_LSB];
 
-  // Clamp bounds of the output type with ReLU (datapath §6)
+  // Clamp bounds of the output type with ReLU (datapath §6). Constant for a layer, so
+  // they are registered when the descriptor has been fetched (StCheck) instead of being
+  // derived from it in the requant unit's clamp cycle.
   wire [9:0] type_half = 10'd1 << (d_out_bits - 4'd1);
-  wire signed [9:0] lo = (d_out_signed && !d_relu) ? -$signed(type_half) : 10'sd0;
-  wire signed [9:0] hi = d_out_signed ? $signed(type_half - 10'd1) : $signed((type_half << 1) - 10'd1);
+  wire signed [9:0] lo_d = (d_out_signed && !d_relu) ? -$signed(type_half) : 10'sd0;
+  wire signed [9:0] hi_d = d_out_signed ? $signed(type_half - 10'd1) : $signed((type_half << 1) - 10'd1);
+  reg  signed [9:0] lo_q, hi_q;
+  always @(posedge clk_i) begin
+    if (state_q == StCheck) begin
+      lo_q <= lo_d;
+      hi_q <= hi_d;
+    end
+  end
 
-  // Descriptor checks, lowest code first (docs/regmap.md "Error codes")
-  wire reserved_set = |(desc_q[0] & SK_DESC_W0_RESERVED_MASK) | |(desc_q[1] & SK_DESC_W1_RESERVED_MASK) |
-                      |(desc_q[2] & SK_DESC_W2_RESERVED_MASK) | |(desc_q[3] & SK_DESC_W3_RESERVED_MASK);
-  wire is_last_layer = (layer_q == num_layers_q - 8'd1);
+  // Descriptor checks, lowest code first (docs/regmap.md "Error codes"). Words 0..2 are
+  // in desc_q during the last fetch cycle (fetch 4, while word 3 is being read): the
+  // checks that need only them, and all the adders and magnitude compares, are
+  // registered then, so StCheck only combines them with the flags of word 3.
+  reg pre_dims_q, pre_k_chain_q, pre_reserved_q, pre_bias_q, pre_shift_addr_q;
+  reg pre_k_act_q, pre_n_act_q, pre_n4_act_q, last_layer_q;
+  always @(posedge clk_i) begin
+    if (state_q == StFetch && fetch_q == 3'd4) begin
+      pre_dims_q       <= d_k == 16'd0 || d_n == 16'd0;
+      pre_k_chain_q    <= layer_q != 8'd0 && d_k != prev_n_q;
+      pre_reserved_q   <= |(desc_q[0] & SK_DESC_W0_RESERVED_MASK) |
+                          |(desc_q[1] & SK_DESC_W1_RESERVED_MASK) |
+                          |(desc_q[2] & SK_DESC_W2_RESERVED_MASK);
+      pre_bias_q       <= {16'd0, d_bias_base} + {16'd0, d_n} > BiasDepth;
+      pre_shift_addr_q <= {16'd0, d_shift_base} + {16'd0, d_n} > ShiftDepth;
+      pre_k_act_q      <= {16'd0, d_k} > ActBytes;
+      pre_n_act_q      <= {16'd0, d_n} > ActBytes;
+      pre_n4_act_q     <= {14'd0, d_n, 2'b00} > ActBytes;
+      last_layer_q     <= layer_q == num_layers_q - 8'd1;  // layer_q holds until the layer ends
+    end
+  end
+  wire is_last_layer = last_layer_q;
   reg [7:0] check_err;
   always @(*) begin
     check_err = SK_HWERR_NONE;
-    if (d_k == 16'd0 || d_n == 16'd0)
+    if (pre_dims_q)
       check_err = SK_HWERR_DESC_DIMS;
-    else if (layer_q != 8'd0 && (d_k != prev_n_q || d_in_signed != prev_signed_q))
+    else if (pre_k_chain_q || (layer_q != 8'd0 && d_in_signed != prev_signed_q))
       check_err = SK_HWERR_DESC_CHAIN;
     else if (d_out_bits < 4'd2 || d_out_bits > 4'd8 || (d_raw && (d_relu || !is_last_layer)) ||
-             reserved_set)
+             pre_reserved_q || |(desc_q[3] & SK_DESC_W3_RESERVED_MASK))
       check_err = SK_HWERR_DESC_FIELD;
     else if (!d_raw && !d_per_chan && d_shift[5:4] == 2'b10)  // -32..-17
       check_err = SK_HWERR_SHIFT_RANGE;
-    else if ({16'd0, d_bias_base} + {16'd0, d_n} > BiasDepth)
+    else if (pre_bias_q)
       check_err = SK_HWERR_BIAS_RANGE;
-    else if (d_per_chan && {16'd0, d_shift_base} + {16'd0, d_n} > ShiftDepth)
+    else if (d_per_chan && pre_shift_addr_q)
       check_err = SK_HWERR_SHIFT_ADDR_RANGE;
-    else if ({16'd0, d_k} > ActBytes || (d_raw ? {14'd0, d_n, 2'b00} : {16'd0, d_n}) > ActBytes)
+    else if (pre_k_act_q || (d_raw ? pre_n4_act_q : pre_n_act_q))
       check_err = SK_HWERR_ACT_RANGE;
   end
 
   // ------------------------------------------------------------------ issue
-  wire        tap_last  = (k_q == d_k - 16'd1);
-  wire [15:0] n_left    = d_n - n0_q;  // channels from n0 on, >= 1 while issuing
-  wire [6:0]  active    = (n_left >= LanesN) ? LanesN[6:0] : n_left[6:0];
+  wire        tap_last  = tap_last_q;
+  wire [6:0]  active    = last_blk_q ? n_left_q[6:0] : LanesN[6:0];  // n_left >= 1 while issuing
   // The last tap of a block reaches the shadow chain 2 cycles after issue: the chain
   // must be empty by then (at most 3 pops still due: this cycle and the next two).
-  wire        shadow_ok = !inflight_q && drain_left_q <= 7'd3;
+  wire        shadow_ok = !inflight_q && drain_left_q[6:2] == 5'd0;  // <= 3, without a carry chain
   wire        may_issue = state_q == StRun && !issue_done_q && (!tap_last || shadow_ok);
-  wire        row_bad   = {7'd0, w_row_q} >= WeightRows;
-  wire        issue     = may_issue && !row_bad;
+  wire        issue     = may_issue && !row_bad_q;
 
   wire [6:0]  pop_cnt   = drain_left_q;
   wire        pop       = pop_cnt != 7'd0;
   wire        mac_load;
   wire        rq_busy, rq_shift_err;
   wire        layer_end = state_q == StRun && issue_done_q && !inflight_q && !pop && !rq_busy;
-  wire        abort     = (state_q == StRun) && ((may_issue && row_bad) || rq_shift_err);
+  wire        abort     = (state_q == StRun) && ((may_issue && row_bad_q) || rq_shift_err);
 
   always @(*) begin
     state_d        = state_q;
@@ -164,6 +197,12 @@ module sk_core #(
     prev_signed_d  = prev_signed_q;
     k_d            = k_q;
     n0_d           = n0_q;
+    k_pre_d        = k_pre_q;
+    k_one_d        = k_one_q;
+    tap_last_d     = tap_last_q;
+    n_left_d       = n_left_q;
+    last_blk_d     = last_blk_q;
+    row_bad_d      = row_bad_q;
     w_row_d        = w_row_q;
     issue_done_d   = issue_done_q;
     inflight_d     = inflight_q;
@@ -194,29 +233,42 @@ module sk_core #(
         end
       end
       StCheck: begin
+        // The layer's run state is set up whatever the check says (a failed layer ends
+        // in StDone and never reads it): only state and error wait for the check.
+        k_d          = 16'd0;
+        n0_d         = 16'd0;
+        w_row_d      = {1'b0, d_w_base};
+        issue_done_d = 1'b0;
+        k_pre_d      = d_k - 16'd2;
+        k_one_d      = d_k == 16'd1;
+        tap_last_d   = d_k == 16'd1;
+        n_left_d     = d_n;
+        last_blk_d   = d_n <= LanesN;
+        row_bad_d    = {8'd0, d_w_base} >= WeightRows;
         if (check_err != SK_HWERR_NONE) begin
           err_d   = check_err;
           state_d = StDone;
         end else begin
-          state_d      = StRun;
-          k_d          = 16'd0;
-          n0_d         = 16'd0;
-          w_row_d      = {1'b0, d_w_base};
-          issue_done_d = 1'b0;
+          state_d = StRun;
         end
       end
       StRun: begin
         if (issue) begin
-          w_row_d = w_row_q + 25'd1;
+          w_row_d   = w_row_q + 25'd1;
+          row_bad_d = {7'd0, w_row_q} >= WeightRows - 1;  // w_row_q + 1 >= WeightRows
           if (tap_last) begin
             k_d            = 16'd0;
+            tap_last_d     = k_one_q;
             n0_d           = n0_q + LanesN;
+            n_left_d       = n_left_q - LanesN;
+            last_blk_d     = {1'b0, n_left_q} <= {LanesN, 1'b0};  // n_left_q - Lanes <= Lanes
             inflight_d     = 1'b1;
             inflight_n0_d  = n0_q;
             inflight_cnt_d = active;
-            if (n_left <= LanesN) issue_done_d = 1'b1;
+            if (last_blk_q) issue_done_d = 1'b1;
           end else begin
-            k_d = k_q + 16'd1;
+            k_d        = k_q + 16'd1;
+            tap_last_d = k_q == k_pre_q;
           end
         end
         if (abort) begin
@@ -273,6 +325,12 @@ module sk_core #(
       prev_signed_q  <= 1'b0;
       k_q            <= 16'd0;
       n0_q           <= 16'd0;
+      k_pre_q        <= 16'd0;
+      k_one_q        <= 1'b0;
+      tap_last_q     <= 1'b0;
+      n_left_q       <= 16'd0;
+      last_blk_q     <= 1'b0;
+      row_bad_q      <= 1'b0;
       w_row_q        <= 25'd0;
       issue_done_q   <= 1'b0;
       inflight_q     <= 1'b0;
@@ -290,6 +348,12 @@ module sk_core #(
       prev_signed_q  <= prev_signed_d;
       k_q            <= k_d;
       n0_q           <= n0_d;
+      k_pre_q        <= k_pre_d;
+      k_one_q        <= k_one_d;
+      tap_last_q     <= tap_last_d;
+      n_left_q       <= n_left_d;
+      last_blk_q     <= last_blk_d;
+      row_bad_q      <= row_bad_d;
       w_row_q        <= w_row_d;
       issue_done_q   <= issue_done_d;
       inflight_q     <= inflight_d;
@@ -313,6 +377,7 @@ module sk_core #(
   // Perf counters: cleared by an accepted start or a soft reset, saturating.
   wire busy = state_q != StIdle;
   wire start_accept = start_i && (state_q == StIdle || soft_reset_i);
+  wire [32:0] macs_sum = {1'b0, macs_q} + {26'd0, active};  // saturate on the carry out
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       cycles_q <= 32'd0;
@@ -324,8 +389,7 @@ module sk_core #(
       stalls_q <= 32'd0;
     end else if (busy) begin
       if (cycles_q != 32'hFFFF_FFFF) cycles_q <= cycles_q + 32'd1;
-      if (issue) macs_q <= (macs_q > 32'hFFFF_FFFF - {25'd0, active}) ? 32'hFFFF_FFFF
-                                                                     : macs_q + {25'd0, active};
+      if (issue) macs_q <= macs_sum[32] ? 32'hFFFF_FFFF : macs_sum[31:0];
       else if (stalls_q != 32'hFFFF_FFFF) stalls_q <= stalls_q + 32'd1;
     end
   end
@@ -394,8 +458,8 @@ module sk_core #(
     .raw_i         (d_raw),
     .per_channel_i (d_per_chan),
     .layer_shift_i (d_shift),
-    .lo_i          (lo),
-    .hi_i          (hi),
+    .lo_i          (lo_q),
+    .hi_i          (hi_q),
     .valid_i       (pop),
     .n_i           (drain_n_q),
     .acc_i         (mac_head),

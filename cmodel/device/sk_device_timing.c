@@ -8,8 +8,8 @@
  *   + sum_{b=1}^{B-1} max(K, 3, a_{b-1}) a later block's last row waits until the
  *                                        previous block has (almost) drained from the
  *                                        accumulator shadow, one channel per cycle
- *   + a_{B-1} + 7                        the last block: 2 cycles to the shadow, a
- *                                        drain cycles, 4 requant stages, the layer end
+ *   + a_{B-1} + 9                        the last block: 2 cycles to the shadow, a
+ *                                        drain cycles, 6 requant stages, the layer end
  *   and a run adds one DONE cycle.
  *
  * sw/tests/test_device_timing.c checks this against a cycle-by-cycle model of the
@@ -18,7 +18,7 @@
 
 #define FETCH_CHECK_CYCLES 6u /* StFetch (5) + StCheck (1) */
 #define MIN_BLOCK_CYCLES 3u   /* a block never takes fewer (shadow hand-over) */
-#define LAST_BLOCK_EXTRA 7u   /* to the shadow (2) + requant stages (4) + layer end (1) */
+#define LAST_BLOCK_EXTRA 9u   /* to the shadow (2) + requant stages (6) + layer end (1) */
 #define DONE_CYCLES 1u        /* StDone */
 
 static uint32_t block_channels(uint32_t lanes, uint32_t n, uint32_t b)
