@@ -64,14 +64,28 @@ def differing_samples(got, expected):
     return (got != expected).any(dim=1).nonzero().reshape(-1)
 
 
+TRACE_CHUNK = 1024  # samples per forward pass of export_vectors (bounds the int64 traces in memory)
+
+
 def export_vectors(model, inputs, directory, verify=True):
     """Write input.npy, expected.npy and per-layer traces to `directory`. With verify,
     the golden model must give identical integers on every sample (else
-    GoldenMismatch naming the first sample). Returns the directory path."""
+    GoldenMismatch naming the first sample). Returns the directory path.
+
+    The forward pass runs TRACE_CHUNK samples at a time and keeps each layer's trace
+    in its file dtype (int32 accumulators, int8/uint8 outputs), not as int64: a CNN's
+    feature maps over a whole test set are several GB at 8 bytes a value."""
     net = integer_model(model)
     x = integer_inputs(model, inputs)
-    trace = []
-    expected = net.forward(x, trace)
+    dtypes = [(np.int32, out_dtype(layer.out_bits, layer.out_signed, layer.raw_output)) for layer in net.layers]
+    chunks, traces = [], [([], []) for _ in net.layers]
+    for start in range(0, len(x), TRACE_CHUNK):
+        trace = []
+        chunks.append(net.forward(x[start:start + TRACE_CHUNK], trace))
+        for (accs, outs), (acc, out), (acc_dtype, y_dtype) in zip(traces, trace, dtypes):
+            accs.append(acc.numpy().astype(acc_dtype))
+            outs.append(out.numpy().astype(y_dtype))
+    expected = torch.cat(chunks) if chunks else net.forward(x)
     if verify:
         got = golden.infer(net, x)
         bad = differing_samples(got, expected)
@@ -84,13 +98,9 @@ def export_vectors(model, inputs, directory, verify=True):
     batch = (len(x),)
     np.save(directory / "input.npy",
             x.numpy().reshape(batch + net.input_shape()).astype(out_dtype(net.in_bits, net.in_signed)))
-    last = net.layers[-1]
-    np.save(directory / "expected.npy", expected.numpy().reshape(batch + last.out_shape)
-            .astype(out_dtype(last.out_bits, last.out_signed, last.raw_output)))
-    for i, (acc, out) in enumerate(trace):
-        layer = net.layers[i]
-        np.save(directory / "trace" / f"layer{i:02d}_acc.npy", acc.numpy().reshape(batch + layer.out_shape)
-                .astype(np.int32))
-        np.save(directory / "trace" / f"layer{i:02d}_out.npy", out.numpy().reshape(batch + layer.out_shape)
-                .astype(out_dtype(layer.out_bits, layer.out_signed, layer.raw_output)))
+    np.save(directory / "expected.npy", expected.numpy().reshape(batch + net.layers[-1].out_shape).astype(dtypes[-1][1]))
+    for i, ((accs, outs), layer) in enumerate(zip(traces, net.layers)):
+        for part, arrays, dtype in (("acc", accs, dtypes[i][0]), ("out", outs, dtypes[i][1])):
+            values = np.concatenate(arrays) if arrays else np.zeros((0,) + layer.out_shape, dtype=dtype)
+            np.save(directory / "trace" / f"layer{i:02d}_{part}.npy", values.reshape(batch + layer.out_shape))
     return directory

@@ -268,11 +268,15 @@ class IntModel:
         lo, hi = act_range(self.in_bits, self.in_signed)
         if x.numel() and (x.min() < lo or x.max() > hi):
             raise ModelError(f"input outside the declared input type {lo}..{hi} (datapath §8)")
-        values = {INPUT: x}
+        # Keep only the outputs a later add reads: a CNN's feature maps over a large
+        # batch are big.
+        operands = {layer.src for layer in self.layers if layer.kind == "add"}
+        values = {INPUT: x} if INPUT in operands else {}
         for i, layer in enumerate(self.layers):
             operand = (values[layer.src], self.value_exp(layer.src)) if layer.kind == "add" else None
             acc, x = layer.forward(x, self.layer_in_exp(i), operand)
-            values[i] = x
+            if i in operands:
+                values[i] = x
             if trace is not None:
                 trace.append((acc, x))
         return x
