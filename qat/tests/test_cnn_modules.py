@@ -172,3 +172,23 @@ def test_vectors_check_with_the_cli(tmp_path, shiftkit_cli):
         for part in ("acc", "out"):
             name = f"layer{i:02d}_{part}.npy"
             assert np.array_equal(np.load(out_dir / name), np.load(d / "trace" / name)), name
+
+
+@pytest.mark.parametrize("rounding", MODES)
+def test_residual_add_of_the_network_input(rounding):
+    """QuantAdd(src=-1) reads the quantized network input; a signed input at another
+    exponent than the conv output exercises the alignment shift."""
+    torch.manual_seed(11)
+    layers = [QuantConv2d(3, 3, 3, padding=1, rounding=rounding, per_channel=True),
+              QuantAdd(src=-1, rounding=rounding, relu=True),
+              QuantFlatten(), QuantLinear(3 * 5 * 4, 4, rounding=rounding, raw_output=True)]
+    net = ShiftNet(QuantInput(8, signed=True), layers, input_shape=(3, 5, 4))
+    with torch.no_grad():
+        layers[0].weight.mul_(8)  # conv output range differs from the input's: ea != eb
+    x = torch.randn(64, 3, 5, 4)
+    net.calibrate([x])
+    net.eval()
+    model, x_int, out = integer_equals_module_forward(net, x)
+    add = model.layers[1]
+    assert add.kind == "add" and add.src == -1 and model.layers[0].out_exp != model.in_exp
+    assert torch.equal(golden.infer(model, x_int), out)
