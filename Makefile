@@ -20,7 +20,9 @@ PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyth
 
 TEST_TARGETS :=
 HELP_LINES := "  demo         train the digits MLP with PoT QAT and run it bit-exactly on every rung" \
-              "               (DATASET=fashion-mnist for Fashion-MNIST); report in build/demo/"
+              "               (DATASET=fashion-mnist for Fashion-MNIST; ARCH=cnn trains a small CNN and" \
+              "               checks the trainer and golden rungs: the core runs dense layers only so far);" \
+              "               report in build/demo/"
 
 include cmodel/cmodel.mk
 -include sw/sw.mk
