@@ -41,14 +41,15 @@ def main():
     for check, res in formal.items():
         entry = {"mode": res["mode"], "depth": res["depth"], "status": res["status"],
                  "seconds": res["seconds"]}
-        for key in ("covered", "failed", "trace", "params"):
+        for key in ("engine", "covered", "failed", "trace", "params"):
             if key in res:
                 entry[key] = res[key]
         out["formal"][check] = entry
         bad += res["status"] != "pass"
+    covers = ("cover", "abc_cover")  # smtbmc -c, or an ABC bmc3 trace of the cover as an assertion
     out["formal_summary"] = {
-        "proven": sum(1 for v in formal.values() if v["status"] == "pass" and v["mode"] != "cover"),
-        "covered": sum(v.get("covered", 0) for v in formal.values() if v["mode"] == "cover"),
+        "proven": sum(1 for v in formal.values() if v["status"] == "pass" and v["mode"] not in covers),
+        "covered": sum(v.get("covered", 0) for v in formal.values() if v["mode"] in covers),
         "failed": sum(1 for v in formal.values() if v["status"] != "pass"),
     }
 
