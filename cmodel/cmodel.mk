@@ -84,21 +84,25 @@ FUZZ_HARNESSES := $(patsubst cmodel/fuzz/fuzz_%.c,%,$(wildcard cmodel/fuzz/fuzz_
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
               -D_POSIX_C_SOURCE=200809L -Icmodel/include
 TEST_TARGETS += fuzz-short
-HELP_LINES += "  fuzz         libFuzzer on the .skm/.npy readers (FUZZ_SECONDS=60 each)" \
-              "  fuzz-short   the same for 10 s each (part of make test)"
+HELP_LINES += "  fuzz         libFuzzer on every harness: .skm and .npy readers, driver model loading" \
+              "               (FUZZ_SECONDS=60 each; fuzz-golden: the two readers only)" \
+              "  fuzz-short   the readers for 10 s each (part of make test; fuzz-drv-short the driver)"
 
 $(BIN)/fuzz/fuzz_%: cmodel/fuzz/fuzz_%.c cmodel/fuzz/sk_fuzz_skm.h $(CMODEL_LIB_SRCS) $(wildcard cmodel/include/shiftkit/*.h) $(wildcard cmodel/src/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CMODEL_LIB_SRCS)
 
-.PHONY: fuzz fuzz-short
-fuzz: $(addprefix $(BIN)/fuzz/fuzz_,$(FUZZ_HARNESSES))
+# `make fuzz` runs every harness of the kit: these and sw/fuzz/fuzz_drv.mk's fuzz-drv.
+.PHONY: fuzz fuzz-golden fuzz-short
+fuzz: fuzz-golden fuzz-drv
+
+fuzz-golden: $(addprefix $(BIN)/fuzz/fuzz_,$(FUZZ_HARNESSES))
 	@mkdir -p $(REPORTS)
 	$(PYTHON) scripts/run_fuzz.py --seconds $(FUZZ_SECONDS) --bin $(BIN)/fuzz \
 	    --corpus cmodel/fuzz/corpus --work $(BUILD)/fuzz --report $(REPORTS)/fuzz.json $(FUZZ_HARNESSES)
 
 fuzz-short:
-	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+	$(MAKE) --no-print-directory fuzz-golden FUZZ_SECONDS=10
 
 # The .npy reader/writer against real numpy (ctypes on the shared library).
 TEST_TARGETS += test-npy-numpy

@@ -1,7 +1,7 @@
 # tests/reliability/reliability.mk — `make reliability`: run the fault cases, then
 # collect fuzz, formal and fault figures into build/reports/reliability.json
 # (tests/reliability/reliability.py). Fuzz and formal figures come from the last
-# `make fuzz`, `make fuzz-drv` and `make formal`; a report not yet written is listed
+# `make fuzz` (every harness) and `make formal`; a report not yet written is listed
 # as missing. `make reliability-all` runs all of them first (long).
 HELP_LINES += "  reliability  build/reports/reliability.json: fuzz, formal, fault-case figures"
 
@@ -11,6 +11,5 @@ reliability: faults
 
 reliability-all:
 	$(MAKE) --no-print-directory fuzz
-	$(MAKE) --no-print-directory fuzz-drv
 	$(MAKE) --no-print-directory formal
 	$(MAKE) --no-print-directory reliability
