@@ -288,8 +288,7 @@ int sk_device_read32(sk_device *dev, uint32_t offset, uint32_t *value)
 {
     sk_device_advance(dev, dev->cfg.bus_cycles);
     *value = 0;
-    if (offset & 3u)
-        return -1;
+    offset &= ~3u; /* address bits 1:0 are ignored (docs/regmap.md) */
     if (offset < SK_DEV_REG_PAGE)
         return read_register(dev, offset, value);
     uint32_t rel = 0;
@@ -311,8 +310,7 @@ int sk_device_read32(sk_device *dev, uint32_t offset, uint32_t *value)
 int sk_device_write32(sk_device *dev, uint32_t offset, uint32_t value)
 {
     sk_device_advance(dev, dev->cfg.bus_cycles);
-    if (offset & 3u)
-        return -1;
+    offset &= ~3u; /* address bits 1:0 are ignored (docs/regmap.md) */
     if (offset < SK_DEV_REG_PAGE)
         return write_register(dev, offset, value);
     uint32_t rel = 0;

@@ -46,7 +46,7 @@ SK_MUST_CHECK sk_status sk_device_create(const sk_device_config *cfg, sk_device 
 void sk_device_free(sk_device *dev);
 
 /* Bus access at a byte offset: 0 = OKAY, nonzero = SLVERR (unmapped, beyond a
- * window's size, window access while busy, unaligned). */
+ * window's size, window access while busy). Offset bits 1:0 are ignored. */
 int sk_device_read32(sk_device *dev, uint32_t offset, uint32_t *value);
 int sk_device_write32(sk_device *dev, uint32_t offset, uint32_t value);
 

@@ -76,7 +76,17 @@ static void test_slverr_rules(void **state)
     assert_int_not_equal(sk_device_write32(dev, 0x040800, 1), 0);    /* ACT0 beyond 2048 */
     assert_int_not_equal(sk_device_write32(dev, 0x820000, 1), 0);    /* WEIGHTS beyond 16384*8 */
     assert_int_equal(sk_device_write32(dev, 0x81FFFC, 1), 0);        /* last weight word */
-    assert_int_not_equal(sk_device_write32(dev, 0x000002, 1), 0);    /* unaligned */
+    /* address bits 1:0 are ignored: an access acts on the aligned word (regmap.md) */
+    assert_int_equal(sk_device_write32(dev, SK_REG_IRQ_ENABLE + 2, 1), 0);
+    assert_int_equal(sk_device_read32(dev, SK_REG_IRQ_ENABLE, &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(sk_device_read32(dev, SK_REG_IRQ_ENABLE + 3, &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(sk_device_write32(dev, SK_WIN_BIAS_BASE + 4 + 1, 0x89ABCDEFu), 0);
+    assert_int_equal(sk_device_read32(dev, SK_WIN_BIAS_BASE + 4, &v), 0);
+    assert_int_equal(v, 0x89ABCDEFu);
+    assert_int_not_equal(sk_device_read32(dev, 0x04C + 2, &v), 0);   /* still no register */
+    assert_int_not_equal(sk_device_write32(dev, 0x012000 + 1, 1), 0); /* still past BIAS */
     sk_device_free(dev);
 }
 

@@ -139,6 +139,19 @@ int main(int argc, char **argv)
         CHECK(d.rd(SK_REG_ID) == SK_ID_MAGIC);
     });
 
+    test("address bits 1:0 are ignored: an access acts on the aligned word", [&] {
+        d.wr(SK_REG_IRQ_ENABLE + 2, 1);
+        CHECK(d.rd(SK_REG_IRQ_ENABLE) == 1);
+        CHECK(d.rd(SK_REG_IRQ_ENABLE + 3) == 1);
+        d.wr(SK_REG_IRQ_ENABLE + 1, 0);
+        CHECK(d.rd(SK_REG_IRQ_ENABLE) == 0);
+        d.wr(SK_WIN_BIAS_BASE + 4 + 1, 0x89ABCDEFu);
+        CHECK(d.rd(SK_WIN_BIAS_BASE + 4) == 0x89ABCDEFu);
+        CHECK(d.rd(SK_WIN_BIAS_BASE + 4 + 2) == 0x89ABCDEFu);
+        CHECK(d.rd_err(0x04C + 2));                              // still no register
+        CHECK(d.wr_err(SK_WIN_BIAS_BASE + 4 * bias_depth + 1, 1));  // still past BIAS
+    });
+
     test("window read-back", [&] {
         const uint32_t addrs[] = {SK_WIN_DESC_BASE + 16 * max_layers - 4, SK_WIN_BIAS_BASE + 4,
                                   SK_WIN_BIAS_BASE + 4 * bias_depth - 4, SK_WIN_SHIFT_BASE + 8,
