@@ -16,8 +16,9 @@ also compared with the golden model. Writes build/reports/perf_model.json:
 model_words is the packed model in the device's layout (weight rows padded to LANES,
 biases, per-channel shift words, descriptors); words_written is what the driver's
 load wrote (model_words + NUM_LAYERS when every word is written once); skm_words is
-the .skm file size / 4 for comparison. A model larger than the default build, refused
-by both backends with the same fit error, is listed under "skipped". A network directory holds model.skm and
+the .skm file size / 4 for comparison. A model larger than the default build, or one
+with a layer kind the core does not run (conv2d, pooling, add), refused by both backends
+with the same error, is listed under "skipped". A network directory holds model.skm and
 input.npy, or model.skm and vectors/input.npy (a trained model from qat-bench).
 
 Standard library only. Exit status 1 if a backend fails or an output differs.
@@ -33,6 +34,7 @@ import tempfile
 
 CYCLES_RE = re.compile(r"(\d+) busy cycles")
 NO_FIT = "model does not fit the device"
+NO_KIND = "is not supported by this core"  # a layer kind the core does not run (CNN)
 WORDS_RE = re.compile(r"(\d+) words written for a (\d+)-word model")
 
 
@@ -94,12 +96,15 @@ def main():
                 except RuntimeError as e:
                     errors[key] = e
             failed = {k: e for k, e in errors.items() if isinstance(e, RuntimeError)}
-            if failed and set(failed) == {"device", "rtl"} and all(
-                    NO_FIT in str(e) for e in failed.values()):
-                # both refuse a model larger than the default build: not a mismatch
-                reason = str(failed["device"]).split(NO_FIT + ": ", 1)[-1]
+            refusal = next((r for r in (NO_FIT, NO_KIND)
+                            if failed and set(failed) == {"device", "rtl"} and
+                            all(r in str(e) for e in failed.values())), None)
+            if refusal:
+                # both refuse a model larger than the default build, or one with a layer
+                # kind the core does not run: not a mismatch
+                reason = str(failed["device"]).split("error: ", 1)[-1]
                 skipped.append({"name": name, "reason": reason})
-                print("%-40s skipped, does not fit the default build: %s" % (name, reason))
+                print("%-40s skipped, the default build cannot run it: %s" % (name, reason))
                 continue
             if failed:
                 for e in failed.values():
