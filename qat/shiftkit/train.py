@@ -8,7 +8,7 @@ Architectures: mlp (Linear+ReLU hidden layers, --hidden) and cnn (per --channels
 entry a 3x3 convolution with zero padding 1, fused ReLU and a 2x2 max pooling, then
 Flatten, the --hidden Linear+ReLU layers (none by default) and a dense head).
 
-Stages (one line each, a tqdm bar per epoch): load data; float pre-training
+Stages (one line each; per epoch a tqdm bar on a terminal and a loss/accuracy line): load data; float pre-training
 (fp32_acc); stock torch.ao QAT with float scales on the same float model
 (float_scale_int8_acc, the comparison); torch.ao QAT with shiftkit's PoT qconfig
 (torch_ao_pot_acc, and how often torch's engine differs from the golden model);
@@ -149,7 +149,7 @@ def train(model, ds, epochs, lr, batch_size, desc, evaluate, generator, history)
         total, count = 0.0, 0
         bar = tqdm(batches(ds.x_train, ds.y_train, batch_size, generator), desc=f"{desc} epoch {epoch + 1}/{epochs}",
                    total=(len(ds.x_train) + batch_size - 1) // batch_size, leave=False, file=sys.stderr,
-                   mininterval=1.0)
+                   mininterval=1.0, disable=not sys.stderr.isatty())  # a log gets the epoch line below
         for xb, yb in bar:
             loss = nn.functional.cross_entropy(model(xb), yb)
             opt.zero_grad()
@@ -160,6 +160,8 @@ def train(model, ds, epochs, lr, batch_size, desc, evaluate, generator, history)
         acc = evaluate(model)
         history.append({"phase": desc, "epoch": epoch + 1, "loss": total / count, "test_acc": acc})
         bar.close()
+        print(f"{desc} epoch {epoch + 1}/{epochs}: train loss {total / count:.4f}, test accuracy {acc:.2f}%",
+              file=sys.stderr, flush=True)
     return model
 
 
