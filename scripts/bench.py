@@ -115,26 +115,23 @@ def icarus_vs_verilator(bin_dir, vvp_file, image, case_dirs, rounds):
     """The same case folders under Icarus (bus-transaction replay, no stalls) and under
     the untraced Verilator runner (+stall_percent=0): simulated cycles per CPU second
     of each whole process, and networks per CPU second."""
+    runs = {  # simulator: (command, its summary line: passed, failed, cycles; its stderr)
+        "icarus": (["vvp", "-n", vvp_file, f"+image={image}"],
+                   r"icarus: (\d+) passed, (\d+) failed \((\d+) cycles\)", subprocess.DEVNULL),
+        "verilator": ([os.path.join(bin_dir, "sk-rtl-regress-nt"), "+stall_percent=0",
+                       "--suite", "bench"] + case_dirs,
+                      r"(\d+) passed, (\d+) failed \((\d+) simulated cycles", None),
+    }
     best = {}
     for _ in range(rounds):
-        out, wall, cpu = run_timed(["vvp", "-n", vvp_file, f"+image={image}"],
-                                   stderr=subprocess.DEVNULL)
-        m = re.search(r"icarus: (\d+) passed, (\d+) failed \((\d+) cycles\)", out)
-        if not m or m.group(2) != "0":
-            raise SystemExit(f"bench: the Icarus run failed: {out[-500:]}")
-        fig = {"cases": int(m.group(1)), "cycles": int(m.group(3)), "cpu_s": round(cpu, 3),
-               "wall_s": round(wall, 3)}
-        if "icarus" not in best or cpu < best["icarus"]["cpu_s"]:
-            best["icarus"] = fig
-        out, wall, cpu = run_timed([os.path.join(bin_dir, "sk-rtl-regress-nt"), "+stall_percent=0",
-                                    "--suite", "bench"] + case_dirs)
-        m = re.search(r"(\d+) passed, (\d+) failed \((\d+) simulated cycles", out)
-        if not m or m.group(2) != "0":
-            raise SystemExit(f"bench: the Verilator run failed: {out[-500:]}")
-        fig = {"cases": int(m.group(1)), "cycles": int(m.group(3)), "cpu_s": round(cpu, 3),
-               "wall_s": round(wall, 3)}
-        if "verilator" not in best or cpu < best["verilator"]["cpu_s"]:
-            best["verilator"] = fig
+        for sim, (cmd, summary, stderr) in runs.items():  # side by side, round by round
+            out, wall, cpu = run_timed(cmd, stderr=stderr)
+            m = re.search(summary, out)
+            if not m or m.group(2) != "0":
+                raise SystemExit(f"bench: the {sim} run failed: {out[-500:]}")
+            if sim not in best or cpu < best[sim]["cpu_s"]:
+                best[sim] = {"cases": int(m.group(1)), "cycles": int(m.group(3)),
+                             "cpu_s": round(cpu, 3), "wall_s": round(wall, 3)}
     for fig in best.values():
         fig["cycles_per_cpu_s"] = round(fig["cycles"] / fig["cpu_s"])
         fig["networks_per_cpu_s"] = round(fig["cases"] / fig["cpu_s"], 2)
