@@ -265,7 +265,7 @@ enum cnn_scenario {
     CNN_PAD_BORDERS,  /* a conv padded on all four borders (stride 1: every pad is read), ties */
     CNN_STRIDE2,      /* odd sizes, stride 2, saturation */
     CNN_DEPTHWISE,    /* a padded depthwise conv, then a pointwise 1x1 conv */
-    CNN_KERNEL_EDGES, /* a 1x1 conv, then a kernel covering the whole map */
+    CNN_KERNEL_EDGES, /* a 1x1 conv, then a kernel covering the whole map (sometimes raw) */
     CNN_MAXPOOL,      /* conv -> maxpool (ReLU sometimes) -> maxpool */
     CNN_AVGPOOL,      /* avgpool over 2^k windows, global pooling, ties */
     CNN_RESIDUAL,     /* conv -> conv -> add, operands at different exponents, ties */
@@ -345,12 +345,15 @@ static sk_status cnn_weighted(cnn_builder *b, uint32_t n, bool raw)
         plan.k = (uint32_t)sk_shape_size(in);
     plan.per_channel = rng_chance(b->r, 50);
     plan.shift_bias = b->saturate ? -(int)rng_range(b->r, 2, 6) : 0;
+    /* some convs take the shift edges 31 and -16 on alternate channels */
+    if (l->kind == SK_LAYER_CONV2D && !raw && n >= 2 && rng_chance(b->r, 10))
+        plan.shift_edges = plan.per_channel = true;
     sk_status st = build_layer(b->r, b->m, b->count, &plan, cnn_x(b), b->batch, b->err);
     return st == SK_OK ? cnn_finish(b) : st;
 }
 
 static sk_status cnn_conv(cnn_builder *b, uint32_t kh, uint32_t kw, uint32_t sh, uint32_t sw,
-                          const uint32_t pad[4], bool depthwise, uint32_t cout)
+                          const uint32_t pad[4], bool depthwise, uint32_t cout, bool raw)
 {
     const sk_shape in = cnn_shape(b);
     sk_layer *l = cnn_begin(b, SK_LAYER_CONV2D);
@@ -363,7 +366,7 @@ static sk_status cnn_conv(cnn_builder *b, uint32_t kh, uint32_t kw, uint32_t sh,
     l->geom.pad_bottom = pad[2];
     l->geom.pad_right = pad[3];
     l->geom.groups = depthwise ? in.c : 1;
-    return cnn_weighted(b, depthwise ? in.c : cout, false);
+    return cnn_weighted(b, depthwise ? in.c : cout, raw);
 }
 
 /* A random conv that fits the current map: kernel 1..3 (padding may make it fit),
@@ -387,7 +390,7 @@ static sk_status cnn_random_conv(cnn_builder *b, bool depthwise, bool stride2)
     const uint32_t sh = stride2 ? 2 : (uint32_t)rng_range(b->r, 1, 2);
     const uint32_t sw = stride2 ? 2 : (uint32_t)rng_range(b->r, 1, 2);
     return cnn_conv(b, k[0], k[1], sh, sw, pad, depthwise,
-                    (uint32_t)rng_range(b->r, 1, b->max_channels));
+                    (uint32_t)rng_range(b->r, 1, b->max_channels), false);
 }
 
 /* Shift aimed so the largest |acc| lands near the top of the output type, lowered for
@@ -554,7 +557,7 @@ static sk_status cnn_build(cnn_builder *b, enum cnn_scenario scen, uint32_t max_
         const uint32_t pad[4] = { (uint32_t)rng_range(r, 1, kh - 1), (uint32_t)rng_range(r, 1, kw - 1),
                                   (uint32_t)rng_range(r, 1, kh - 1), (uint32_t)rng_range(r, 1, kw - 1) };
         st = cnn_conv(b, kh, kw, 1, 1, pad, rng_chance(r, 25) && in.c > 1,
-                      (uint32_t)rng_range(r, 1, b->max_channels));
+                      (uint32_t)rng_range(r, 1, b->max_channels), false);
         break;
     }
     case CNN_STRIDE2:
@@ -565,17 +568,20 @@ static sk_status cnn_build(cnn_builder *b, enum cnn_scenario scen, uint32_t max_
     case CNN_DEPTHWISE:
         st = cnn_random_conv(b, in.c > 1, false);
         if (st == SK_OK && max_layers > 1)
-            st = cnn_conv(b, 1, 1, 1, 1, none, false, (uint32_t)rng_range(r, 1, b->max_channels));
+            st = cnn_conv(b, 1, 1, 1, 1, none, false, (uint32_t)rng_range(r, 1, b->max_channels),
+                          false);
         break;
     case CNN_KERNEL_EDGES:
-        st = cnn_conv(b, 1, 1, 1, 1, none, false, (uint32_t)rng_range(r, 1, b->max_channels));
+        st = cnn_conv(b, 1, 1, 1, 1, none, false, (uint32_t)rng_range(r, 1, b->max_channels),
+                      false);
         if (st == SK_OK && max_layers > 1)
             st = cnn_conv(b, in.h, in.w, 1, 1, none, rng_chance(r, 30) && cnn_shape(b).c > 1,
-                          (uint32_t)rng_range(r, 1, b->max_channels));
+                          (uint32_t)rng_range(r, 1, b->max_channels), rng_chance(r, 30));
         break;
     case CNN_MAXPOOL: {
         const uint32_t same[4] = { 1, 1, 1, 1 };
-        st = cnn_conv(b, 3, 3, 1, 1, same, false, (uint32_t)rng_range(r, 1, b->max_channels));
+        st = cnn_conv(b, 3, 3, 1, 1, same, false, (uint32_t)rng_range(r, 1, b->max_channels),
+                      false);
         const sk_shape c = cnn_shape(b);
         if (st == SK_OK && max_layers > 1)
             st = cnn_pool(b, SK_LAYER_MAXPOOL, (uint32_t)rng_range(r, 1, c.h < 3 ? c.h : 3),
@@ -598,9 +604,9 @@ static sk_status cnn_build(cnn_builder *b, enum cnn_scenario scen, uint32_t max_
     }
     case CNN_RESIDUAL: {
         const uint32_t same[4] = { 1, 1, 1, 1 };
-        st = cnn_conv(b, 3, 3, 1, 1, same, false, in.c);
+        st = cnn_conv(b, 3, 3, 1, 1, same, false, in.c, false);
         if (st == SK_OK && max_layers > 2 && rng_chance(r, 50))
-            st = cnn_conv(b, 1, 1, 1, 1, none, false, in.c);
+            st = cnn_conv(b, 1, 1, 1, 1, none, false, in.c, false);
         if (st == SK_OK && max_layers > 1)
             st = cnn_add(b, b->count > 1 && rng_chance(r, 50) ? 0 : SK_SRC_INPUT);
         break;

@@ -451,6 +451,8 @@ static void test_generated_cnn_cases_match_reference(void **state)
     memset(&cov, 0, sizeof cov);
     unsigned cases = 0;
     unsigned long long values = 0;
+    unsigned conv_w_bits[9] = { 0 }, conv_out_bits[9] = { 0 }, conv_per_channel = 0, conv_raw = 0;
+    int conv_shift_min = 99, conv_shift_max = -99;
     for (uint64_t seed = 1; seed <= 3; seed++) {
         for (uint32_t idx = 0; idx < 180; idx++) {
             sk_model m;
@@ -464,6 +466,21 @@ static void test_generated_cnn_cases_match_reference(void **state)
             char what[64];
             snprintf(what, sizeof what, "seed %llu case %u", (unsigned long long)seed, idx);
             check_case(&m, &in, &trace, what, &cov);
+            for (uint32_t i = 0; i < m.num_layers; i++) {
+                const sk_layer *l = &m.layers[i];
+                if (l->kind != SK_LAYER_CONV2D)
+                    continue;
+                conv_w_bits[l->w_bits]++;
+                if (!l->raw_output)
+                    conv_out_bits[l->out.bits]++;
+                conv_per_channel += l->per_channel;
+                conv_raw += l->raw_output;
+                for (uint32_t c = 0; c < (l->per_channel ? l->n : 1); c++) {
+                    const int s = sk_layer_shift(&m, i, c);
+                    conv_shift_min = s < conv_shift_min ? s : conv_shift_min;
+                    conv_shift_max = s > conv_shift_max ? s : conv_shift_max;
+                }
+            }
             for (uint32_t i = 0; i < m.num_layers; i++)
                 values += sk_tensor_count(&trace.out[i]);
             cases++;
@@ -489,6 +506,17 @@ static void test_generated_cnn_cases_match_reference(void **state)
     assert_true(cov.global_avg > 0 && cov.global_max > 0 && cov.maxpool > 0);
     assert_true(cov.add_diff_exp > 0 && cov.add_tie_after_align > 0);
     assert_true(cov.chain > 0 && cov.dense_after_spatial > 0);
+    for (int bits = 2; bits <= 8; bits++)
+        if (conv_w_bits[bits] == 0 || conv_out_bits[bits] == 0)
+            fail_msg("no conv2d layer with %d-bit weights or a %d-bit output", bits, bits);
+    assert_true(conv_per_channel > 0 && conv_raw > 0);
+    assert_int_equal(conv_shift_min, SK_SHIFT_MIN); /* the shift edges, datapath §4 */
+    assert_int_equal(conv_shift_max, SK_SHIFT_MAX);
+    printf("test_cnn: conv layers: w_bits 2..8 %u %u %u %u %u %u %u, out_bits 2..8 %u %u %u %u %u %u %u, "
+           "per-channel %u, raw %u, shifts %d..%d\n", conv_w_bits[2], conv_w_bits[3], conv_w_bits[4],
+           conv_w_bits[5], conv_w_bits[6], conv_w_bits[7], conv_w_bits[8], conv_out_bits[2],
+           conv_out_bits[3], conv_out_bits[4], conv_out_bits[5], conv_out_bits[6], conv_out_bits[7],
+           conv_out_bits[8], conv_per_channel, conv_raw, conv_shift_min, conv_shift_max);
     printf("test_cnn: coverage: pad reads top %u left %u bottom %u right %u, saturation %u/%u, "
            "stride-2 %u, depthwise %u, 1x1 %u, whole-map %u, global avg %u max %u, adds at "
            "different exponents %u (ties after alignment %u), conv-pool-dense chains %u\n",
