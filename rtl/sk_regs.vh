@@ -4,7 +4,7 @@
 
 localparam integer SK_ADDR_WIDTH = 24;
 localparam [31:0] SK_ID_MAGIC = 32'h534B4143;
-localparam [31:0] SK_VERSION_VALUE = 32'h00010000;
+localparam [31:0] SK_VERSION_VALUE = 32'h00010001;
 
 // Register byte offsets
 localparam [23:0] SK_REG_ID = 24'h000000;
@@ -25,6 +25,7 @@ localparam [23:0] SK_REG_MAX_BATCH = 24'h00003C;
 localparam [23:0] SK_REG_PERF_CYCLES = 24'h000040;
 localparam [23:0] SK_REG_PERF_MACS = 24'h000044;
 localparam [23:0] SK_REG_PERF_STALLS = 24'h000048;
+localparam [23:0] SK_REG_FEATURES = 24'h00004C;
 
 // Register fields: _LSB and _WIDTH
 localparam integer SK_ID_VALUE_LSB = 0;
@@ -79,10 +80,14 @@ localparam integer SK_PERF_MACS_VALUE_LSB = 0;
 localparam integer SK_PERF_MACS_VALUE_WIDTH = 32;
 localparam integer SK_PERF_STALLS_VALUE_LSB = 0;
 localparam integer SK_PERF_STALLS_VALUE_WIDTH = 32;
+localparam integer SK_FEATURES_CNN_LSB = 0;
+localparam integer SK_FEATURES_CNN_WIDTH = 1;
 
 // Memory windows: base byte address and span (the largest size the map allows)
 localparam [23:0] SK_WIN_DESC_BASE = 24'h001000;
 localparam [23:0] SK_WIN_DESC_SPAN = 24'h001000;
+localparam [23:0] SK_WIN_XDESC_BASE = 24'h004000;
+localparam [23:0] SK_WIN_XDESC_SPAN = 24'h004000;
 localparam [23:0] SK_WIN_BIAS_BASE = 24'h010000;
 localparam [23:0] SK_WIN_BIAS_SPAN = 24'h010000;
 localparam [23:0] SK_WIN_SHIFT_BASE = 24'h020000;
@@ -94,7 +99,7 @@ localparam [23:0] SK_WIN_ACT1_SPAN = 24'h010000;
 localparam [23:0] SK_WIN_WEIGHTS_BASE = 24'h800000;
 localparam [23:0] SK_WIN_WEIGHTS_SPAN = 24'h800000;
 
-// Layer descriptor: word index, _LSB and _WIDTH of each field
+// Descriptor: word index, _LSB and _WIDTH of each field
 localparam integer SK_DESC_WORDS = 4;
 localparam integer SK_DESC_K_WORD = 0;
 localparam integer SK_DESC_K_LSB = 0;
@@ -135,10 +140,97 @@ localparam integer SK_DESC_RAW_WIDTH = 1;
 localparam integer SK_DESC_PER_CHANNEL_WORD = 3;
 localparam integer SK_DESC_PER_CHANNEL_LSB = 16;
 localparam integer SK_DESC_PER_CHANNEL_WIDTH = 1;
+localparam integer SK_DESC_EXT_WORD = 3;
+localparam integer SK_DESC_EXT_LSB = 17;
+localparam integer SK_DESC_EXT_WIDTH = 1;
 localparam [31:0] SK_DESC_W0_RESERVED_MASK = 32'h00000000;
 localparam [31:0] SK_DESC_W1_RESERVED_MASK = 32'hFF000000;
 localparam [31:0] SK_DESC_W2_RESERVED_MASK = 32'h00000000;
-localparam [31:0] SK_DESC_W3_RESERVED_MASK = 32'hFFFE0000;
+localparam [31:0] SK_DESC_W3_RESERVED_MASK = 32'hFFFC0000;
+
+// Ext descriptor: word index, _LSB and _WIDTH of each field
+localparam integer SK_XDESC_WORDS = 12;
+localparam integer SK_XDESC_KIND_WORD = 0;
+localparam integer SK_XDESC_KIND_LSB = 0;
+localparam integer SK_XDESC_KIND_WIDTH = 3;
+localparam integer SK_XDESC_DEPTHWISE_WORD = 0;
+localparam integer SK_XDESC_DEPTHWISE_LSB = 3;
+localparam integer SK_XDESC_DEPTHWISE_WIDTH = 1;
+localparam integer SK_XDESC_SRC_SIGNED_WORD = 0;
+localparam integer SK_XDESC_SRC_SIGNED_LSB = 4;
+localparam integer SK_XDESC_SRC_SIGNED_WIDTH = 1;
+localparam integer SK_XDESC_A_SHIFT_WORD = 0;
+localparam integer SK_XDESC_A_SHIFT_LSB = 5;
+localparam integer SK_XDESC_A_SHIFT_WIDTH = 5;
+localparam integer SK_XDESC_B_SHIFT_WORD = 0;
+localparam integer SK_XDESC_B_SHIFT_LSB = 10;
+localparam integer SK_XDESC_B_SHIFT_WIDTH = 5;
+localparam integer SK_XDESC_IN_ADDR_WORD = 1;
+localparam integer SK_XDESC_IN_ADDR_LSB = 0;
+localparam integer SK_XDESC_IN_ADDR_WIDTH = 17;
+localparam integer SK_XDESC_OUT_ADDR_WORD = 2;
+localparam integer SK_XDESC_OUT_ADDR_LSB = 0;
+localparam integer SK_XDESC_OUT_ADDR_WIDTH = 17;
+localparam integer SK_XDESC_SRC_ADDR_WORD = 3;
+localparam integer SK_XDESC_SRC_ADDR_LSB = 0;
+localparam integer SK_XDESC_SRC_ADDR_WIDTH = 17;
+localparam integer SK_XDESC_H_WORD = 4;
+localparam integer SK_XDESC_H_LSB = 0;
+localparam integer SK_XDESC_H_WIDTH = 16;
+localparam integer SK_XDESC_W_WORD = 4;
+localparam integer SK_XDESC_W_LSB = 16;
+localparam integer SK_XDESC_W_WIDTH = 16;
+localparam integer SK_XDESC_C_WORD = 5;
+localparam integer SK_XDESC_C_LSB = 0;
+localparam integer SK_XDESC_C_WIDTH = 16;
+localparam integer SK_XDESC_KH_WORD = 5;
+localparam integer SK_XDESC_KH_LSB = 16;
+localparam integer SK_XDESC_KH_WIDTH = 8;
+localparam integer SK_XDESC_KW_WORD = 5;
+localparam integer SK_XDESC_KW_LSB = 24;
+localparam integer SK_XDESC_KW_WIDTH = 8;
+localparam integer SK_XDESC_SH_WORD = 6;
+localparam integer SK_XDESC_SH_LSB = 0;
+localparam integer SK_XDESC_SH_WIDTH = 8;
+localparam integer SK_XDESC_SW_WORD = 6;
+localparam integer SK_XDESC_SW_LSB = 8;
+localparam integer SK_XDESC_SW_WIDTH = 8;
+localparam integer SK_XDESC_PT_WORD = 6;
+localparam integer SK_XDESC_PT_LSB = 16;
+localparam integer SK_XDESC_PT_WIDTH = 8;
+localparam integer SK_XDESC_PL_WORD = 6;
+localparam integer SK_XDESC_PL_LSB = 24;
+localparam integer SK_XDESC_PL_WIDTH = 8;
+localparam integer SK_XDESC_OH_WORD = 7;
+localparam integer SK_XDESC_OH_LSB = 0;
+localparam integer SK_XDESC_OH_WIDTH = 16;
+localparam integer SK_XDESC_OW_WORD = 7;
+localparam integer SK_XDESC_OW_LSB = 16;
+localparam integer SK_XDESC_OW_WIDTH = 16;
+localparam integer SK_XDESC_ROW_STEP_WORD = 8;
+localparam integer SK_XDESC_ROW_STEP_LSB = 0;
+localparam integer SK_XDESC_ROW_STEP_WIDTH = 24;
+localparam integer SK_XDESC_PIX_STEP_WORD = 9;
+localparam integer SK_XDESC_PIX_STEP_LSB = 0;
+localparam integer SK_XDESC_PIX_STEP_WIDTH = 24;
+localparam integer SK_XDESC_OROW_STEP_WORD = 10;
+localparam integer SK_XDESC_OROW_STEP_LSB = 0;
+localparam integer SK_XDESC_OROW_STEP_WIDTH = 24;
+localparam integer SK_XDESC_PAD_OFFSET_WORD = 11;
+localparam integer SK_XDESC_PAD_OFFSET_LSB = 0;
+localparam integer SK_XDESC_PAD_OFFSET_WIDTH = 25;
+localparam [31:0] SK_XDESC_W0_RESERVED_MASK = 32'hFFFF8000;
+localparam [31:0] SK_XDESC_W1_RESERVED_MASK = 32'hFFFE0000;
+localparam [31:0] SK_XDESC_W2_RESERVED_MASK = 32'hFFFE0000;
+localparam [31:0] SK_XDESC_W3_RESERVED_MASK = 32'hFFFE0000;
+localparam [31:0] SK_XDESC_W4_RESERVED_MASK = 32'h00000000;
+localparam [31:0] SK_XDESC_W5_RESERVED_MASK = 32'h00000000;
+localparam [31:0] SK_XDESC_W6_RESERVED_MASK = 32'h00000000;
+localparam [31:0] SK_XDESC_W7_RESERVED_MASK = 32'h00000000;
+localparam [31:0] SK_XDESC_W8_RESERVED_MASK = 32'hFF000000;
+localparam [31:0] SK_XDESC_W9_RESERVED_MASK = 32'hFF000000;
+localparam [31:0] SK_XDESC_W10_RESERVED_MASK = 32'hFF000000;
+localparam [31:0] SK_XDESC_W11_RESERVED_MASK = 32'hFE000000;
 
 // Error codes (STATUS.ERR_CODE)
 localparam [7:0] SK_HWERR_NONE = 8'd0;

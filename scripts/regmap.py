@@ -28,6 +28,9 @@ OUT_MD = "docs/regmap.md"
 GENERATOR = "scripts/regmap.py"
 
 
+# Descriptor sections of the JSON and the prefix of their generated names.
+DESCRIPTORS = (("descriptor", "DESC"), ("ext_descriptor", "XDESC"))
+
 def num(value):
     """Integer from a JSON number or a "0x..." string."""
     if isinstance(value, int):
@@ -66,9 +69,10 @@ def check(spec):
         prev_end, prev_name = base + span, name
     if prev_end > 1 << spec["addr_width"]:
         sys.exit(f"regmap: window {prev_name} ends past the {spec['addr_width']}-bit address space")
-    desc = spec["descriptor"]
-    check_fields("descriptor", desc["fields"] + [dict(r, name="reserved") for r in desc["reserved"]],
-                 width, lambda f: f["word"], full=True, words=desc["words"])
+    for key, _ in DESCRIPTORS:
+        desc = spec[key]
+        check_fields(key, desc["fields"] + [dict(r, name="reserved") for r in desc["reserved"]],
+                     width, lambda f: f["word"], full=True, words=desc["words"])
     codes = [e["value"] for e in spec["error_codes"]]
     if len(set(codes)) != len(codes):
         sys.exit("regmap: duplicate error code value")
@@ -121,17 +125,18 @@ def gen_vh(spec):
     for w in spec["windows"]:
         out.append(f"localparam [{aw - 1}:0] SK_WIN_{w['name']}_BASE = {aw}'h{num(w['base']):06X};")
         out.append(f"localparam [{aw - 1}:0] SK_WIN_{w['name']}_SPAN = {aw}'h{num(w['span']):06X};")
-    desc = spec["descriptor"]
-    out += ["", "// Layer descriptor: word index, _LSB and _WIDTH of each field",
-            f"localparam integer SK_DESC_WORDS = {desc['words']};"]
-    for f in desc["fields"]:
-        base = f"SK_DESC_{f['name']}"
-        out.append(f"localparam integer {base}_WORD = {f['word']};")
-        out.append(f"localparam integer {base}_LSB = {f['lsb']};")
-        out.append(f"localparam integer {base}_WIDTH = {f['width']};")
-    for w in range(desc["words"]):
-        m = sum(mask(r["width"]) << r["lsb"] for r in desc["reserved"] if r["word"] == w)
-        out.append(f"localparam [31:0] SK_DESC_W{w}_RESERVED_MASK = 32'h{m:08X};")
+    for key, prefix in DESCRIPTORS:
+        desc = spec[key]
+        out += ["", f"// {key.replace('_', ' ').capitalize()}: word index, _LSB and _WIDTH of each field",
+                f"localparam integer SK_{prefix}_WORDS = {desc['words']};"]
+        for f in desc["fields"]:
+            base = f"SK_{prefix}_{f['name']}"
+            out.append(f"localparam integer {base}_WORD = {f['word']};")
+            out.append(f"localparam integer {base}_LSB = {f['lsb']};")
+            out.append(f"localparam integer {base}_WIDTH = {f['width']};")
+        for w in range(desc["words"]):
+            m = sum(mask(r["width"]) << r["lsb"] for r in desc["reserved"] if r["word"] == w)
+            out.append(f"localparam [31:0] SK_{prefix}_W{w}_RESERVED_MASK = 32'h{m:08X};")
     out += ["", "// Error codes (STATUS.ERR_CODE)"]
     for e in spec["error_codes"]:
         out.append(f"localparam [7:0] SK_HWERR_{e['name']} = 8'd{e['value']};")
@@ -175,20 +180,23 @@ def gen_h(spec):
     for w in spec["windows"]:
         out.append(f"#define SK_WIN_{w['name']}_BASE 0x{num(w['base']):06X}u")
         out.append(f"#define SK_WIN_{w['name']}_SPAN 0x{num(w['span']):06X}u")
-    desc = spec["descriptor"]
-    out += ["", "/* Layer descriptor: SK_DESC_WORDS words at SK_WIN_DESC_BASE + SK_DESC_BYTES * layer.",
-            " * Field F lives in word SK_DESC_F_WORD under SK_DESC_F_MASK. */",
-            f"#define SK_DESC_WORDS {desc['words']}u",
-            f"#define SK_DESC_BYTES {4 * desc['words']}u"]
-    for f in desc["fields"]:
-        base = f"SK_DESC_{f['name']}"
-        out.append(f"#define {base}_WORD {f['word']}u")
-        out.append(f"#define {base}_SHIFT {f['lsb']}u")
-        out.append(f"#define {base}_WIDTH {f['width']}u")
-        out.append(f"#define {base}_MASK 0x{mask(f['width']) << f['lsb']:08X}u")
-    for w in range(desc["words"]):
-        m = sum(mask(r["width"]) << r["lsb"] for r in desc["reserved"] if r["word"] == w)
-        out.append(f"#define SK_DESC_W{w}_RESERVED_MASK 0x{m:08X}u")
+    for key, prefix in DESCRIPTORS:
+        desc = spec[key]
+        slot = desc.get("slot_bytes", 4 * desc["words"])
+        out += ["", f"/* {key.replace('_', ' ').capitalize()}: SK_{prefix}_WORDS words at "
+                f"SK_WIN_{prefix}_BASE + SK_{prefix}_BYTES * layer.",
+                f" * Field F lives in word SK_{prefix}_F_WORD under SK_{prefix}_F_MASK. */",
+                f"#define SK_{prefix}_WORDS {desc['words']}u",
+                f"#define SK_{prefix}_BYTES {slot}u"]
+        for f in desc["fields"]:
+            base = f"SK_{prefix}_{f['name']}"
+            out.append(f"#define {base}_WORD {f['word']}u")
+            out.append(f"#define {base}_SHIFT {f['lsb']}u")
+            out.append(f"#define {base}_WIDTH {f['width']}u")
+            out.append(f"#define {base}_MASK 0x{mask(f['width']) << f['lsb']:08X}u")
+        for w in range(desc["words"]):
+            m = sum(mask(r["width"]) << r["lsb"] for r in desc["reserved"] if r["word"] == w)
+            out.append(f"#define SK_{prefix}_W{w}_RESERVED_MASK 0x{m:08X}u")
     out += ["", "/* STATUS.ERR_CODE values */"]
     for e in spec["error_codes"]:
         out.append(f"#define SK_HWERR_{e['name']} {e['value']}u")
@@ -257,14 +265,15 @@ def gen_md(spec):
     for w in spec["windows"]:
         out.append(f"| `{w['name']}` | `{num(w['base']):#08x}` | `{num(w['span']):#x}` | "
                    f"`{w['size_reg']}` | {md_cell(w['desc'])} |")
-    desc = spec["descriptor"]
-    out += ["", f"## Layer descriptor ({desc['words']} words, {4 * desc['words']} bytes)", "",
-            desc["desc"], "", "| word | bits | field | meaning |", "|---|---|---|---|"]
-    rows = [(f["word"], f["lsb"], f"`{f['name']}`", md_cell(f["desc"])) for f in desc["fields"]]
-    rows += [(r["word"], r["lsb"], "reserved", "0") for r in desc["reserved"]]
-    for word, lsb, name, text in sorted(rows):
-        f = next(x for x in desc["fields"] + desc["reserved"] if x["word"] == word and x["lsb"] == lsb)
-        out.append(f"| {word} | {bits(f)} | {name} | {text} |")
+    for key, title in (("descriptor", "Layer descriptor"), ("ext_descriptor", "Extension descriptor (XDESC)")):
+        desc = spec[key]
+        out += ["", f"## {title} ({desc['words']} words, {4 * desc['words']} bytes)", "",
+                desc["desc"], "", "| word | bits | field | meaning |", "|---|---|---|---|"]
+        rows = [(f["word"], f["lsb"], f"`{f['name']}`", md_cell(f["desc"])) for f in desc["fields"]]
+        rows += [(r["word"], r["lsb"], "reserved", "0") for r in desc["reserved"]]
+        for word, lsb, name, text in sorted(rows):
+            f = next(x for x in desc["fields"] + desc["reserved"] if x["word"] == word and x["lsb"] == lsb)
+            out.append(f"| {word} | {bits(f)} | {name} | {text} |")
     out += ["", "## Error codes (`STATUS.ERR_CODE`)", "",
             "Every error ends the run: `STATUS.DONE` and `STATUS.ERROR` are set (and `irq_o` "
             "rises when enabled) — the core never hangs on bad input. A descriptor is checked "

@@ -11,8 +11,8 @@
 #define SK_ADDR_WIDTH 24u
 #define SK_ID_MAGIC 0x534B4143u
 #define SK_VERSION_MAJOR 1u
-#define SK_VERSION_MINOR 0u
-#define SK_VERSION_VALUE 0x00010000u
+#define SK_VERSION_MINOR 1u
+#define SK_VERSION_VALUE 0x00010001u
 
 /* Register byte offsets */
 #define SK_REG_ID 0x000u
@@ -33,6 +33,7 @@
 #define SK_REG_PERF_CYCLES 0x040u
 #define SK_REG_PERF_MACS 0x044u
 #define SK_REG_PERF_STALLS 0x048u
+#define SK_REG_FEATURES 0x04Cu
 
 /* Register fields */
 #define SK_ID_VALUE_SHIFT 0u
@@ -113,11 +114,16 @@
 #define SK_PERF_STALLS_VALUE_SHIFT 0u
 #define SK_PERF_STALLS_VALUE_WIDTH 32u
 #define SK_PERF_STALLS_VALUE_MASK 0xFFFFFFFFu
+#define SK_FEATURES_CNN_SHIFT 0u
+#define SK_FEATURES_CNN_WIDTH 1u
+#define SK_FEATURES_CNN_MASK 0x00000001u
 
 /* Memory windows: base byte offset and span (largest size the map allows; the
  * size of a build is in its build-parameter registers) */
 #define SK_WIN_DESC_BASE 0x001000u
 #define SK_WIN_DESC_SPAN 0x001000u
+#define SK_WIN_XDESC_BASE 0x004000u
+#define SK_WIN_XDESC_SPAN 0x004000u
 #define SK_WIN_BIAS_BASE 0x010000u
 #define SK_WIN_BIAS_SPAN 0x010000u
 #define SK_WIN_SHIFT_BASE 0x020000u
@@ -129,7 +135,7 @@
 #define SK_WIN_WEIGHTS_BASE 0x800000u
 #define SK_WIN_WEIGHTS_SPAN 0x800000u
 
-/* Layer descriptor: SK_DESC_WORDS words at SK_WIN_DESC_BASE + SK_DESC_BYTES * layer.
+/* Descriptor: SK_DESC_WORDS words at SK_WIN_DESC_BASE + SK_DESC_BYTES * layer.
  * Field F lives in word SK_DESC_F_WORD under SK_DESC_F_MASK. */
 #define SK_DESC_WORDS 4u
 #define SK_DESC_BYTES 16u
@@ -185,10 +191,123 @@
 #define SK_DESC_PER_CHANNEL_SHIFT 16u
 #define SK_DESC_PER_CHANNEL_WIDTH 1u
 #define SK_DESC_PER_CHANNEL_MASK 0x00010000u
+#define SK_DESC_EXT_WORD 3u
+#define SK_DESC_EXT_SHIFT 17u
+#define SK_DESC_EXT_WIDTH 1u
+#define SK_DESC_EXT_MASK 0x00020000u
 #define SK_DESC_W0_RESERVED_MASK 0x00000000u
 #define SK_DESC_W1_RESERVED_MASK 0xFF000000u
 #define SK_DESC_W2_RESERVED_MASK 0x00000000u
-#define SK_DESC_W3_RESERVED_MASK 0xFFFE0000u
+#define SK_DESC_W3_RESERVED_MASK 0xFFFC0000u
+
+/* Ext descriptor: SK_XDESC_WORDS words at SK_WIN_XDESC_BASE + SK_XDESC_BYTES * layer.
+ * Field F lives in word SK_XDESC_F_WORD under SK_XDESC_F_MASK. */
+#define SK_XDESC_WORDS 12u
+#define SK_XDESC_BYTES 64u
+#define SK_XDESC_KIND_WORD 0u
+#define SK_XDESC_KIND_SHIFT 0u
+#define SK_XDESC_KIND_WIDTH 3u
+#define SK_XDESC_KIND_MASK 0x00000007u
+#define SK_XDESC_DEPTHWISE_WORD 0u
+#define SK_XDESC_DEPTHWISE_SHIFT 3u
+#define SK_XDESC_DEPTHWISE_WIDTH 1u
+#define SK_XDESC_DEPTHWISE_MASK 0x00000008u
+#define SK_XDESC_SRC_SIGNED_WORD 0u
+#define SK_XDESC_SRC_SIGNED_SHIFT 4u
+#define SK_XDESC_SRC_SIGNED_WIDTH 1u
+#define SK_XDESC_SRC_SIGNED_MASK 0x00000010u
+#define SK_XDESC_A_SHIFT_WORD 0u
+#define SK_XDESC_A_SHIFT_SHIFT 5u
+#define SK_XDESC_A_SHIFT_WIDTH 5u
+#define SK_XDESC_A_SHIFT_MASK 0x000003E0u
+#define SK_XDESC_B_SHIFT_WORD 0u
+#define SK_XDESC_B_SHIFT_SHIFT 10u
+#define SK_XDESC_B_SHIFT_WIDTH 5u
+#define SK_XDESC_B_SHIFT_MASK 0x00007C00u
+#define SK_XDESC_IN_ADDR_WORD 1u
+#define SK_XDESC_IN_ADDR_SHIFT 0u
+#define SK_XDESC_IN_ADDR_WIDTH 17u
+#define SK_XDESC_IN_ADDR_MASK 0x0001FFFFu
+#define SK_XDESC_OUT_ADDR_WORD 2u
+#define SK_XDESC_OUT_ADDR_SHIFT 0u
+#define SK_XDESC_OUT_ADDR_WIDTH 17u
+#define SK_XDESC_OUT_ADDR_MASK 0x0001FFFFu
+#define SK_XDESC_SRC_ADDR_WORD 3u
+#define SK_XDESC_SRC_ADDR_SHIFT 0u
+#define SK_XDESC_SRC_ADDR_WIDTH 17u
+#define SK_XDESC_SRC_ADDR_MASK 0x0001FFFFu
+#define SK_XDESC_H_WORD 4u
+#define SK_XDESC_H_SHIFT 0u
+#define SK_XDESC_H_WIDTH 16u
+#define SK_XDESC_H_MASK 0x0000FFFFu
+#define SK_XDESC_W_WORD 4u
+#define SK_XDESC_W_SHIFT 16u
+#define SK_XDESC_W_WIDTH 16u
+#define SK_XDESC_W_MASK 0xFFFF0000u
+#define SK_XDESC_C_WORD 5u
+#define SK_XDESC_C_SHIFT 0u
+#define SK_XDESC_C_WIDTH 16u
+#define SK_XDESC_C_MASK 0x0000FFFFu
+#define SK_XDESC_KH_WORD 5u
+#define SK_XDESC_KH_SHIFT 16u
+#define SK_XDESC_KH_WIDTH 8u
+#define SK_XDESC_KH_MASK 0x00FF0000u
+#define SK_XDESC_KW_WORD 5u
+#define SK_XDESC_KW_SHIFT 24u
+#define SK_XDESC_KW_WIDTH 8u
+#define SK_XDESC_KW_MASK 0xFF000000u
+#define SK_XDESC_SH_WORD 6u
+#define SK_XDESC_SH_SHIFT 0u
+#define SK_XDESC_SH_WIDTH 8u
+#define SK_XDESC_SH_MASK 0x000000FFu
+#define SK_XDESC_SW_WORD 6u
+#define SK_XDESC_SW_SHIFT 8u
+#define SK_XDESC_SW_WIDTH 8u
+#define SK_XDESC_SW_MASK 0x0000FF00u
+#define SK_XDESC_PT_WORD 6u
+#define SK_XDESC_PT_SHIFT 16u
+#define SK_XDESC_PT_WIDTH 8u
+#define SK_XDESC_PT_MASK 0x00FF0000u
+#define SK_XDESC_PL_WORD 6u
+#define SK_XDESC_PL_SHIFT 24u
+#define SK_XDESC_PL_WIDTH 8u
+#define SK_XDESC_PL_MASK 0xFF000000u
+#define SK_XDESC_OH_WORD 7u
+#define SK_XDESC_OH_SHIFT 0u
+#define SK_XDESC_OH_WIDTH 16u
+#define SK_XDESC_OH_MASK 0x0000FFFFu
+#define SK_XDESC_OW_WORD 7u
+#define SK_XDESC_OW_SHIFT 16u
+#define SK_XDESC_OW_WIDTH 16u
+#define SK_XDESC_OW_MASK 0xFFFF0000u
+#define SK_XDESC_ROW_STEP_WORD 8u
+#define SK_XDESC_ROW_STEP_SHIFT 0u
+#define SK_XDESC_ROW_STEP_WIDTH 24u
+#define SK_XDESC_ROW_STEP_MASK 0x00FFFFFFu
+#define SK_XDESC_PIX_STEP_WORD 9u
+#define SK_XDESC_PIX_STEP_SHIFT 0u
+#define SK_XDESC_PIX_STEP_WIDTH 24u
+#define SK_XDESC_PIX_STEP_MASK 0x00FFFFFFu
+#define SK_XDESC_OROW_STEP_WORD 10u
+#define SK_XDESC_OROW_STEP_SHIFT 0u
+#define SK_XDESC_OROW_STEP_WIDTH 24u
+#define SK_XDESC_OROW_STEP_MASK 0x00FFFFFFu
+#define SK_XDESC_PAD_OFFSET_WORD 11u
+#define SK_XDESC_PAD_OFFSET_SHIFT 0u
+#define SK_XDESC_PAD_OFFSET_WIDTH 25u
+#define SK_XDESC_PAD_OFFSET_MASK 0x01FFFFFFu
+#define SK_XDESC_W0_RESERVED_MASK 0xFFFF8000u
+#define SK_XDESC_W1_RESERVED_MASK 0xFFFE0000u
+#define SK_XDESC_W2_RESERVED_MASK 0xFFFE0000u
+#define SK_XDESC_W3_RESERVED_MASK 0xFFFE0000u
+#define SK_XDESC_W4_RESERVED_MASK 0x00000000u
+#define SK_XDESC_W5_RESERVED_MASK 0x00000000u
+#define SK_XDESC_W6_RESERVED_MASK 0x00000000u
+#define SK_XDESC_W7_RESERVED_MASK 0x00000000u
+#define SK_XDESC_W8_RESERVED_MASK 0xFF000000u
+#define SK_XDESC_W9_RESERVED_MASK 0xFF000000u
+#define SK_XDESC_W10_RESERVED_MASK 0xFF000000u
+#define SK_XDESC_W11_RESERVED_MASK 0xFE000000u
 
 /* STATUS.ERR_CODE values */
 #define SK_HWERR_NONE 0u
@@ -227,14 +346,14 @@ static inline const char *sk_hwerr_desc(uint32_t code)
     switch (code) {
     case SK_HWERR_NONE: return "no error";
     case SK_HWERR_NUM_LAYERS: return "NUM_LAYERS is 0 or larger than MAX_LAYERS";
-    case SK_HWERR_DESC_DIMS: return "a descriptor has K = 0 or N = 0";
-    case SK_HWERR_DESC_CHAIN: return "layer i > 0 has K != N of layer i-1, or IN_SIGNED != OUT_SIGNED of layer i-1";
-    case SK_HWERR_DESC_FIELD: return "OUT_BITS outside 2..8, RAW with RELU, RAW on a layer other than the last, or a reserved bit set";
+    case SK_HWERR_DESC_DIMS: return "a descriptor has K = 0 or N = 0, or (EXT) one of H, W, C, KH, KW, SH, SW, OH, OW is 0";
+    case SK_HWERR_DESC_CHAIN: return "layer i > 0 has IN_SIGNED != OUT_SIGNED of layer i-1, or (when neither has EXT) K != N of layer i-1";
+    case SK_HWERR_DESC_FIELD: return "OUT_BITS outside 2..8, RAW with RELU, RAW on a layer other than the last, or a reserved bit set; EXT on a build without FEATURES.CNN; with EXT: KIND 5..7, DEPTHWISE on a kind other than conv2d, RAW on a kind other than dense and conv2d, PER_CHANNEL on maxpool, avgpool or add, PT >= KH, PL >= KW, or RAW with OUT_ADDR not a multiple of 4";
     case SK_HWERR_SHIFT_RANGE: return "a shift outside -16..31: the descriptor's SHIFT (checked before the layer runs) or a per-channel entry (checked when the channel is requantized; the run stops there)";
     case SK_HWERR_WEIGHT_RANGE: return "a weight row past WEIGHT_ROWS (W_BASE + ceil(N/LANES)*K > WEIGHT_ROWS): checked as rows are issued, so the run stops before the first row past the memory is read (blocks of the layer before it may have written outputs)";
-    case SK_HWERR_BIAS_RANGE: return "BIAS_BASE + N > BIAS_DEPTH";
+    case SK_HWERR_BIAS_RANGE: return "BIAS_BASE + N > BIAS_DEPTH (dense and conv2d)";
     case SK_HWERR_SHIFT_ADDR_RANGE: return "PER_CHANNEL and SHIFT_BASE + N > SHIFT_DEPTH";
-    case SK_HWERR_ACT_RANGE: return "K > ACT_BYTES, or the output does not fit a buffer: N > ACT_BYTES (4*N > ACT_BYTES when RAW)";
+    case SK_HWERR_ACT_RANGE: return "Without EXT: K > ACT_BYTES, or the output does not fit a buffer: N > ACT_BYTES (4*N > ACT_BYTES when RAW). With EXT: IN_ADDR, OUT_ADDR or (add) SRC_ADDR has a byte offset >= ACT_BYTES (checked before the layer runs); a tap that is not padding reads a byte outside 0..ACT_BYTES-1 of its buffer (checked as taps are issued: the run stops before the read); an output element lies past the end of its buffer (checked as it enters the requant unit: the run stops before it is written)";
     default: return "unknown error code";
     }
 }
