@@ -364,7 +364,8 @@ static inline const char *sk_hwerr_desc(uint32_t code)
 #define SK_DEFAULT_WEIGHT_ROWS 16384u
 #define SK_DEFAULT_BIAS_DEPTH 2048u
 #define SK_DEFAULT_SHIFT_DEPTH 2048u
-#define SK_DEFAULT_ACT_BYTES 2048u
+#define SK_DEFAULT_ACT_BYTES 16384u
 #define SK_DEFAULT_MAX_LAYERS 64u
+#define SK_DEFAULT_CNN 1u
 
 #endif
