@@ -1,5 +1,7 @@
 // sk_rtl_regress.cpp — build/bin/sk-rtl-regress: run many cases through one Verilated
-// core and compare whole output tensors with the golden model's expected.npy.
+// core and compare whole output tensors with the golden model's expected.npy; dense and
+// CNN cases alike (`shiftkit gen --cnn` writes NHWC tensors, compared element by
+// element in file order).
 //
 //   sk-rtl-regress [+trace[=FILE]] [+stall_percent=P] [--seed S] [--suite NAME]
 //                  [--junit FILE] [--json FILE] CASE_DIR...
@@ -9,6 +11,10 @@
 // every case: the driver soft-resets the core when it opens it. The bus model's
 // stalls are reseeded per case from (seed, case name), so a failing case replays
 // identically on its own: the runner prints that one command, with a waveform.
+// Each case also runs through the same driver on the C device model (built with the
+// core's LANES), whose cycle estimate (docs/regmap.md "Timing") is set beside the
+// core's PERF_CYCLES: reported per case ("model_cycles") and counted, not failed, as
+// cycle accuracy is `make perf-model`'s figure.
 // Prints "N passed, M failed"; exit status 0 only if nothing failed.
 #include <chrono>
 #include <cstdio>
@@ -19,12 +25,18 @@
 
 #include "sk_rtl_run.h"
 
+extern "C" {
+#include "sk_device.h"
+}
+
 namespace {
 
 struct CaseResult {
     std::string dir, name, error;
     bool pass = false;
     SkRtlResult rtl;
+    bool have_model_cycles = false;  // the device model ran the case
+    uint64_t model_cycles = 0;       // its busy cycles summed over the batch
     double seconds = 0;
 };
 
@@ -83,7 +95,8 @@ std::string json_escape(const std::string &s)
     return o;
 }
 
-// Whole-tensor comparison; the message names the first mismatch and the total.
+// Whole-tensor comparison; the message names the first mismatch (sample, element and,
+// for an NHWC output, its row, column and channel) and the total.
 bool compare(const sk_tensor &got, const sk_tensor &exp, std::string *why)
 {
     size_t n = sk_tensor_count(&exp);
@@ -92,7 +105,7 @@ bool compare(const sk_tensor &got, const sk_tensor &exp, std::string *why)
                std::to_string(n);
         return false;
     }
-    size_t cols = exp.ndim == 1 ? n : exp.shape[exp.ndim - 1];
+    size_t per_sample = exp.ndim == 1 || exp.shape[0] == 0 ? n : n / exp.shape[0];
     size_t bad = 0, first = 0;
     for (size_t i = 0; i < n; i++) {
         if (got.data[i] != exp.data[i] && bad++ == 0)
@@ -100,15 +113,46 @@ bool compare(const sk_tensor &got, const sk_tensor &exp, std::string *why)
     }
     if (!bad)
         return true;
+    size_t e = first % per_sample;
+    char where[96] = "";
+    if (exp.ndim == 4) {  // [batch][H][W][C]
+        size_t c = exp.shape[3], w = exp.shape[2];
+        std::snprintf(where, sizeof where, " (row %zu, column %zu, channel %zu)", e / c / w,
+                      e / c % w, e % c);
+    }
     char msg[256];
     std::snprintf(msg, sizeof msg,
-                  "%zu of %zu outputs differ; first: sample %zu index %zu: rtl %d, golden %d",
-                  bad, n, first / cols, first % cols, got.data[first], exp.data[first]);
+                  "%zu of %zu outputs differ; first: sample %zu index %zu%s: rtl %d, golden %d",
+                  bad, n, first / per_sample, e, where, got.data[first], exp.data[first]);
     *why = msg;
     return false;
 }
 
-CaseResult run_case(SkSim &sim, const std::string &dir, uint64_t seed)
+// The same driver on the C device model: its busy cycles for the batch, or false when
+// it does not run the case (its message is not the RTL's concern here).
+bool device_model_cycles(uint32_t lanes, const sk_model *model, const sk_tensor *input,
+                         uint64_t *cycles)
+{
+    sk_device_config cfg;
+    sk_device_default_config(&cfg);
+    cfg.lanes = lanes;
+    sk_device *dev = nullptr;
+    sk_error err{};
+    if (sk_device_create(&cfg, &dev, &err) != SK_OK)
+        return false;
+    sk_hal hal;
+    sk_device_hal(dev, &hal);
+    sk_tensor out{};
+    sk_drv_perf perf{};
+    bool ok = sk_drv_run_tensor(&hal, nullptr, model, input, &out, nullptr, &perf, &err) ==
+              SK_DRV_OK;
+    sk_tensor_free(&out);
+    sk_device_free(dev);
+    *cycles = perf.busy_cycles;
+    return ok;
+}
+
+CaseResult run_case(SkSim &sim, uint32_t lanes, const std::string &dir, uint64_t seed)
 {
     CaseResult r;
     r.dir = dir;
@@ -129,6 +173,8 @@ CaseResult run_case(SkSim &sim, const std::string &dir, uint64_t seed)
         st = sk_rtl_run(sim, &model, &input, &output, &r.rtl, &err);
         if (st == SK_OK)
             r.pass = compare(output, expected, &r.error);
+        if (st == SK_OK)
+            r.have_model_cycles = device_model_cycles(lanes, &model, &input, &r.model_cycles);
     }
     if (st != SK_OK)
         r.error = std::string(sk_strerror(st)) + ": " + err.msg;
@@ -147,6 +193,16 @@ size_t count_failed(const std::vector<CaseResult> &results)
     for (const auto &r : results)
         failed += !r.pass;
     return failed;
+}
+
+// Passing cases whose device-model cycle estimate differs from PERF_CYCLES (or that the
+// device model did not run).
+size_t count_cycle_differences(const std::vector<CaseResult> &results)
+{
+    size_t differ = 0;
+    for (const auto &r : results)
+        differ += r.pass && (!r.have_model_cycles || r.model_cycles != r.rtl.perf.busy_cycles);
+    return differ;
 }
 
 void write_junit(const std::string &path, const std::string &suite,
@@ -184,17 +240,20 @@ void write_json(const std::string &path, const std::string &suite, uint64_t seed
     }
     size_t failed = count_failed(results);
     std::fprintf(f, "{\n  \"suite\": \"%s\",\n  \"seed\": %llu,\n  \"passed\": %zu,\n"
-                 "  \"failed\": %zu,\n  \"sim_cycles_per_s\": %.0f,\n  \"cases\": [\n",
+                 "  \"failed\": %zu,\n  \"model_cycle_differences\": %zu,\n"
+                 "  \"sim_cycles_per_s\": %.0f,\n  \"cases\": [\n",
                  json_escape(suite).c_str(), (unsigned long long)seed, results.size() - failed,
-                 failed, cycles_per_s);
+                 failed, count_cycle_differences(results), cycles_per_s);
     for (size_t i = 0; i < results.size(); i++) {
         const auto &r = results[i];
+        std::string model_cycles =
+            r.have_model_cycles ? std::to_string(r.model_cycles) : std::string("null");
         std::fprintf(f, "    {\"name\": \"%s\", \"seed\": %llu, \"pass\": %s, \"cycles\": %llu, "
-                     "\"macs\": %llu, \"stall_cycles\": %llu, \"starts\": %u, "
-                     "\"sim_cycles\": %llu, \"error\": \"%s\"}%s\n",
+                     "\"model_cycles\": %s, \"macs\": %llu, \"stall_cycles\": %llu, "
+                     "\"starts\": %u, \"sim_cycles\": %llu, \"error\": \"%s\"}%s\n",
                      json_escape(r.name).c_str(), (unsigned long long)seed,
                      r.pass ? "true" : "false", (unsigned long long)r.rtl.perf.busy_cycles,
-                     (unsigned long long)r.rtl.perf.macs,
+                     model_cycles.c_str(), (unsigned long long)r.rtl.perf.macs,
                      (unsigned long long)r.rtl.perf.stall_cycles, r.rtl.perf.starts,
                      (unsigned long long)r.rtl.sim_cycles, json_escape(r.error).c_str(),
                      i + 1 < results.size() ? "," : "");
@@ -244,10 +303,15 @@ int main(int argc, char **argv)
         return usage();
 
     SkSim sim(opt);
+    uint32_t lanes = 0;
+    if (sim.read32(0x020, &lanes) != 0) {  // SK_REG_LANES, for the device model's build
+        std::fprintf(stderr, "sk-rtl-regress: cannot read LANES\n");
+        return 1;
+    }
     std::vector<CaseResult> results;
     auto t0 = std::chrono::steady_clock::now();
     for (const auto &dir : dirs) {
-        results.push_back(run_case(sim, dir, seed));
+        results.push_back(run_case(sim, lanes, dir, seed));
         const CaseResult &r = results.back();
         if (!r.pass) {
             std::printf("FAIL %s (seed %llu): %s\n", r.dir.c_str(), (unsigned long long)seed,
@@ -262,9 +326,10 @@ int main(int argc, char **argv)
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double cycles_per_s = seconds > 0 ? (double)sim.cycles() / seconds : 0;
     size_t failed = count_failed(results);
-    std::printf("%s: %zu passed, %zu failed (%llu simulated cycles, %.0f cycles/s)\n",
+    std::printf("%s: %zu passed, %zu failed (%llu simulated cycles, %.0f cycles/s); device-model "
+                "cycle estimate differs from PERF_CYCLES on %zu passing cases\n",
                 suite.c_str(), results.size() - failed, failed,
-                (unsigned long long)sim.cycles(), cycles_per_s);
+                (unsigned long long)sim.cycles(), cycles_per_s, count_cycle_differences(results));
     if (!junit.empty())
         write_junit(junit, suite, results, seconds);
     if (!json.empty())

@@ -83,7 +83,10 @@ $(SHIFTKIT_RTL): $(TB_OBJ)/sk_rtl_backend.o $(TB_COMMON_OBJS) $(VSK_OBJS) $(LIBS
 $(SK_RTL_REGRESS): $(TB_OBJ)/sk_rtl_regress.o $(TB_COMMON_OBJS) $(VSK_OBJS) \
                    $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)
-	$(CXX) -o $@ $(filter $(TB_OBJ)/%.o,$^) $(VSK_OBJS) $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_A) $(TB_LDLIBS)
+	$(CXX) -o $@ $(filter $(TB_OBJ)/%.o,$^) $(VSK_OBJS) $(LIBSHIFTKIT_DRV_A) $(LIBSHIFTKIT_DEV_A) $(LIBSHIFTKIT_A) $(TB_LDLIBS)
+# the runner sets the device model's cycle estimate beside PERF_CYCLES for every case
+$(SK_RTL_REGRESS): $(LIBSHIFTKIT_DEV_A)
+$(TB_OBJ)/sk_rtl_regress.o: TB_CXXFLAGS += -Icmodel/device
 
 $(SK_RTL_DIRECTED): tb/verilator/sk_rtl_directed.c $(LIBSHIFTKIT_A)
 	@mkdir -p $(dir $@)
@@ -109,6 +112,7 @@ test-rtl: test-rtl-regs rtl-directed $(SHIFTKIT_CLI)
 # the N cases, into its own directory and reports (REGRESS_TAG-shard-i-of-n.{xml,json});
 # scripts/merge_reports combines the shards' reports, from any number of machines.
 REGRESS_TAG ?= regress
+REGRESS_SUITE ?= rtl-regress
 ifneq ($(SHARD),)
 SHARD_I := $(word 1,$(subst /, ,$(SHARD)))
 SHARD_N := $(word 2,$(subst /, ,$(SHARD)))
@@ -130,12 +134,25 @@ regress: $(SHIFTKIT_CLI) $(SK_RTL_REGRESS)
 	@rm -rf $(REGRESS_DIR) && mkdir -p $(REGRESS_DIR) $(REPORTS)
 	$(SHIFTKIT_CLI) gen --quiet --seed $(REGRESS_SEED) --first $(REGRESS_FIRST) \
 	  --count $(REGRESS_COUNT) $(REGRESS_LIMITS) -o $(REGRESS_DIR)
-	$(SK_RTL_REGRESS) --suite rtl-regress$(RTL_VARIANT) --seed $(REGRESS_SEED) \
+	$(SK_RTL_REGRESS) --suite $(REGRESS_SUITE)$(RTL_VARIANT) --seed $(REGRESS_SEED) \
 	  --junit $(REPORTS)/$(REGRESS_NAME).xml --json $(REPORTS)/$(REGRESS_NAME).json \
 	  $(REGRESS_DIR)/case_*/ || { \
 	  echo "regress: a case fails; recreate it alone with:"; \
 	  echo "  $(SHIFTKIT_CLI) gen --seed $(REGRESS_SEED) --first I --count 1 $(REGRESS_LIMITS) -o DIR"; \
 	  exit 1; }
+
+# make regress-cnn SEEDS=N: N CNN networks of seed REGRESS_SEED (`shiftkit gen --cnn`:
+# conv2d, depthwise, maxpool, avgpool, residual add, dense heads; NHWC tensors), through
+# the same runner, comparisons and reports (build/reports/regress-cnn.{xml,json}); SHARD
+# and RTL_LANES work as for regress. TEST_CNN_COUNT is the slice for make test (every one
+# of gen's nine CNN scenarios four times).
+TEST_CNN_COUNT ?= 36
+REGRESS_CNN_LIMITS ?= --cnn $(REGRESS_LIMITS)
+HELP_LINES += "  regress-cnn  SEEDS=N random CNNs (gen --cnn) through the RTL (build/reports/regress-cnn.json)"
+.PHONY: regress-cnn
+regress-cnn:
+	$(MAKE) --no-print-directory regress REGRESS_TAG=regress-cnn REGRESS_SUITE=rtl-regress-cnn \
+	  REGRESS_LIMITS="$(REGRESS_CNN_LIMITS)"
 
 SK_RTL_BENCH := $(BIN)/sk-rtl-bench$(RTL_VARIANT)
 $(SK_RTL_BENCH): $(TB_OBJ)/sk_rtl_bench.o $(TB_COMMON_OBJS) $(VSK_OBJS) $(LIBSHIFTKIT_DRV_A) \
