@@ -56,7 +56,7 @@ TEST_TARGETS += test-rtl
 HELP_LINES += "  rtl-sim      build/bin/shiftkit-rtl (check --backend rtl) and sk-rtl-regress" \
               "  test-rtl     register tests, directed cases, $(TEST_RANDOM_COUNT) random networks (LANES 8 and $(TEST_ODD_LANES))" \
               "  regress      SEEDS=N random networks through the RTL (JUnit + build/reports/regress.json)" \
-              "  rtl-bench    utilization at LANES=8 on 64x64, 256x256, 784x128 (build/reports/rtl_perf.json)"
+              "  rtl-bench    utilization at LANES=8 on 64x64, 256x256, 784x128 and a 3x3 conv2d 16->16 on 14x14 (build/reports/rtl_perf.json)"
 
 .PHONY: rtl-sim test-rtl regress rtl-directed rtl-bench
 rtl-sim: $(SHIFTKIT_RTL) $(SK_RTL_REGRESS)
