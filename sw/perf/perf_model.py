@@ -9,17 +9,18 @@ also compared with the golden model. Writes build/reports/perf_model.json:
 
   {"rtl_backend": ..., "worst_rel_error": max |model - rtl| / rtl,
    "max_extra_writes": max over networks of words_written - model_words,
-   "networks": [{"name", "layers": [[k, n], ...], "samples", "rtl_cycles",
-                 "model_cycles", "rel_error", "model_words", "words_written",
-                 "skm_words"}, ...]}
+   "networks": [{"name", "layers": [[k, n], ...], "kinds": ["dense", "conv2d", ...],
+                 "samples", "rtl_cycles", "model_cycles", "rel_error", "model_words",
+                 "words_written", "skm_words"}, ...]}
 
 model_words is the packed model in the device's layout (weight rows padded to LANES,
 biases, per-channel shift words, descriptors); words_written is what the driver's
 load wrote (model_words + NUM_LAYERS when every word is written once); skm_words is
-the .skm file size / 4 for comparison. A model larger than the default build, or one
-with a layer kind the core does not run (conv2d, pooling, add), refused by both backends
-with the same error, is listed under "skipped". A network directory holds model.skm and
-input.npy, or model.skm and vectors/input.npy (a trained model from qat-bench).
+the .skm file size / 4 for comparison. CNNs (conv2d, pooling, add: EXT layers) are
+timed like dense networks. A model larger than the default build, refused by both
+backends with the same error, is listed under "skipped". A network directory holds
+model.skm and input.npy, or model.skm and vectors/input.npy (a trained model from
+qat-bench).
 
 Standard library only. Exit status 1 if a backend fails or an output differs.
 """
@@ -34,24 +35,31 @@ import tempfile
 
 CYCLES_RE = re.compile(r"(\d+) busy cycles")
 NO_FIT = "model does not fit the device"
-NO_KIND = "is not supported by this core"  # a layer kind the core does not run (CNN)
+KINDS = ("dense", "conv2d", "maxpool", "avgpool", "add")
 WORDS_RE = re.compile(r"(\d+) words written for a (\d+)-word model")
 
 
 def layers_of(skm_path):
-    """[[k, n], ...] from a .skm file (docs/model-format.md)."""
+    """([[k, n], ...], [kind, ...]) from a .skm file of version 1 or 2
+    (docs/model-format.md: version 2 adds a 28-byte geometry part to every layer, and
+    pooling and add layers have no weights, biases or exponents)."""
     with open(skm_path, "rb") as f:
         data = f.read()
+    version = struct.unpack_from("<I", data, 8)[0]
     payload = data[24:]
     num_layers = struct.unpack_from("<I", payload, 0)[0]
-    off, layers = 8, []
+    off, layers, kinds = 8, [], []
     for _ in range(num_layers):
         k, n = struct.unpack_from("<II", payload, off)
         per_channel = payload[off + 12] & 4
-        e = n if per_channel else 1
-        off += 16 + e + (-e) % 4 + 4 * n + n * k + (-(n * k)) % 4
+        kind = payload[off + 14] if version >= 2 else 0
+        off += 16 + (28 if version >= 2 else 0)
+        if kind in (0, 1):  # dense, conv2d: exponents, biases, weights
+            e = n if per_channel else 1
+            off += e + (-e) % 4 + 4 * n + n * k + (-(n * k)) % 4
         layers.append([k, n])
-    return layers
+        kinds.append(KINDS[kind] if kind < len(KINDS) else str(kind))
+    return layers, kinds
 
 
 def run(shiftkit, backend, model, inp, out):
@@ -96,12 +104,9 @@ def main():
                 except RuntimeError as e:
                     errors[key] = e
             failed = {k: e for k, e in errors.items() if isinstance(e, RuntimeError)}
-            refusal = next((r for r in (NO_FIT, NO_KIND)
-                            if failed and set(failed) == {"device", "rtl"} and
-                            all(r in str(e) for e in failed.values())), None)
-            if refusal:
-                # both refuse a model larger than the default build, or one with a layer
-                # kind the core does not run: not a mismatch
+            if failed and set(failed) == {"device", "rtl"} and \
+                    all(NO_FIT in str(e) for e in failed.values()):
+                # both refuse a model larger than the default build: not a mismatch
                 reason = str(failed["device"]).split("error: ", 1)[-1]
                 skipped.append({"name": name, "reason": reason})
                 print("%-40s skipped, the default build cannot run it: %s" % (name, reason))
@@ -123,8 +128,9 @@ def main():
             words = WORDS_RE.search(dev_err)
             rel = abs(model_cycles - rtl_cycles) / rtl_cycles if rtl_cycles else None
             samples = re.search(r"(\d+) samples", dev_err)
+            layers, kinds = layers_of(model)
             results.append({
-                "name": name, "layers": layers_of(model),
+                "name": name, "layers": layers, "kinds": kinds,
                 "samples": int(samples.group(1)) if samples else None,
                 "rtl_cycles": rtl_cycles, "model_cycles": model_cycles, "rel_error": rel,
                 "words_written": int(words.group(1)) if words else None,
