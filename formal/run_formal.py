@@ -28,7 +28,7 @@ import sys
 import time
 
 RTL_BUS = ["formal/sk_core_abstract.v", "rtl/sk_axil_top.v"]
-RTL_CORE = ["rtl/sk_ram_sp.v", "rtl/sk_requant.v", "rtl/sk_mac_array.v", "rtl/sk_core.v"]
+RTL_CORE = ["rtl/sk_ram_sp.v", "rtl/sk_ram_1r1w.v", "rtl/sk_requant.v", "rtl/sk_mac_array.v", "rtl/sk_core.v"]
 REGMAP_MD = "docs/regmap.md"
 ABC_MODES = ("pdr", "abc_bmc", "abc_cover")
 SOLVER_TIMEOUT = 1800  # seconds per check; a check that takes longer is reported as "timeout"

@@ -10,7 +10,7 @@
 module sk_core #(
   parameter integer Lanes = 8, parameter integer WeightRows = 16384,
   parameter integer BiasDepth = 2048, parameter integer ShiftDepth = 2048,
-  parameter integer ActBytes = 2048, parameter integer MaxLayers = 64,
+  parameter integer ActBytes = 2048, parameter integer MaxLayers = 64, parameter integer Cnn = 1,
   parameter integer WeightRowBytes = 4, parameter integer HostAddrWidth = 21
 ) (
   input  wire                     clk_i,
@@ -28,7 +28,7 @@ module sk_core #(
   output wire [31:0]              perf_stalls_o,
   input  wire                     host_req_i,
   input  wire                     host_we_i,
-  input  wire [5:0]               host_win_i,
+  input  wire [6:0]               host_win_i,
   input  wire [HostAddrWidth-1:0] host_addr_i,
   input  wire [31:0]              host_wdata_i,
   input  wire [3:0]               host_be_i,

@@ -56,7 +56,7 @@ module sk_core_props #(
   input wire [7:0]  num_layers_i,
   input wire        host_req_i,
   input wire        host_we_i,
-  input wire [5:0]  host_win_i,
+  input wire [6:0]  host_win_i,
   input wire [5:0]  host_addr_i,
   input wire [31:0] host_wdata_i,
   input wire [3:0]  host_be_i
@@ -71,7 +71,7 @@ module sk_core_props #(
 
   sk_core #(
     .Lanes(Lanes), .WeightRows(WeightRows), .BiasDepth(ActBytes), .ShiftDepth(4),
-    .ActBytes(ActBytes), .MaxLayers(MaxLayers), .HostAddrWidth(6)
+    .ActBytes(ActBytes), .MaxLayers(MaxLayers), .Cnn(0), .HostAddrWidth(6)
   ) dut (
     .clk_i(clk_i), .rst_ni(!init_q),
     .start_i(start_i), .soft_reset_i(soft_reset_i), .num_layers_i(num_layers_i),

@@ -17,7 +17,8 @@ test-regs:
 
 # ---------------------------------------------------------------- RTL
 RTL_DIR := rtl
-RTL_SRCS := rtl/sk_axil_top.v rtl/sk_core.v rtl/sk_mac_array.v rtl/sk_requant.v rtl/sk_ram_sp.v
+RTL_SRCS := rtl/sk_axil_top.v rtl/sk_core.v rtl/sk_mac_array.v rtl/sk_requant.v rtl/sk_ram_sp.v \
+            rtl/sk_ram_1r1w.v
 RTL_INCS := rtl/sk_regs.vh rtl/sk_core_if.vh
 RTL_LINT_LANES ?= 1 3 8 12 64
 

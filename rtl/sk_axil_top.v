@@ -14,8 +14,9 @@ module sk_axil_top #(
   parameter integer WeightRows = 16384,  // weight memory rows (Lanes int8 weights each)
   parameter integer BiasDepth  = 2048,   // int32 bias entries
   parameter integer ShiftDepth = 2048,   // int8 per-channel shift entries, multiple of 4
-  parameter integer ActBytes   = 2048,   // bytes per activation buffer, multiple of 4
+  parameter integer ActBytes   = 16384,  // bytes per activation buffer, multiple of 4, <= 65536
   parameter integer MaxLayers  = 64,     // layer descriptors, 1..255
+  parameter integer Cnn        = 1,      // layer extensions for CNNs (FEATURES.CNN): 0 or 1
   parameter integer AddrWidth  = 24      // byte address bits; must equal SK_ADDR_WIDTH
 ) (
   input  wire                 clk_i,
@@ -90,10 +91,12 @@ module sk_axil_top #(
     in_window = ((addr & ~(span - 1'b1)) == base) && ({8'd0, addr & (span - 1'b1)} < size_bytes);
   endfunction
 
-  function automatic [5:0] decode_win(input [AddrWidth-1:0] addr);
+  function automatic [NumWins-1:0] decode_win(input [AddrWidth-1:0] addr);
     begin
-      decode_win = 6'd0;
+      decode_win = {NumWins{1'b0}};
       decode_win[WinDesc]    = in_window(addr, SK_WIN_DESC_BASE, SK_WIN_DESC_SPAN, MaxLayers * 16);
+      decode_win[WinXdesc]   = in_window(addr, SK_WIN_XDESC_BASE, SK_WIN_XDESC_SPAN,
+                                         (Cnn != 0) ? MaxLayers * 64 : 0);
       decode_win[WinBias]    = in_window(addr, SK_WIN_BIAS_BASE, SK_WIN_BIAS_SPAN, BiasDepth * 4);
       decode_win[WinShift]   = in_window(addr, SK_WIN_SHIFT_BASE, SK_WIN_SHIFT_SPAN, ShiftDepth);
       decode_win[WinAct0]    = in_window(addr, SK_WIN_ACT0_BASE, SK_WIN_ACT0_SPAN, ActBytes);
@@ -111,12 +114,12 @@ module sk_axil_top #(
   // The CTRL command bits of a write are decoded at accept as well: START and
   // SOFT_RESET reach the core's sequencer state in the write cycle.
   wire       ctrl_wr_next = accept_w && next_addr == SK_REG_CTRL && s_axil_wstrb[0];
-  reg  [5:0] win_q;
+  reg  [NumWins-1:0] win_q;
   reg        is_mem_q;  // |win_q
   reg        ctrl_start_q, ctrl_soft_reset_q, ctrl_irq_clear_q;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      win_q             <= 6'd0;
+      win_q             <= {NumWins{1'b0}};
       is_mem_q          <= 1'b0;
       ctrl_start_q      <= 1'b0;
       ctrl_soft_reset_q <= 1'b0;
@@ -133,6 +136,7 @@ module sk_axil_top #(
   reg [AddrWidth-1:0] win_offset;
   always @(*) begin
     win_offset = addr_q & (SK_WIN_DESC_SPAN - 1'b1);
+    if (win_q[WinXdesc])   win_offset = addr_q & (SK_WIN_XDESC_SPAN - 1'b1);
     if (win_q[WinBias])    win_offset = addr_q & (SK_WIN_BIAS_SPAN - 1'b1);
     if (win_q[WinShift])   win_offset = addr_q & (SK_WIN_SHIFT_SPAN - 1'b1);
     if (win_q[WinAct0])    win_offset = addr_q & (SK_WIN_ACT0_SPAN - 1'b1);
@@ -191,6 +195,7 @@ module sk_axil_top #(
       SK_REG_PERF_CYCLES:      reg_rdata = perf_cycles;
       SK_REG_PERF_MACS:        reg_rdata = perf_macs;
       SK_REG_PERF_STALLS:      reg_rdata = perf_stalls;
+      SK_REG_FEATURES:         reg_rdata = {31'd0, Cnn != 0};
       default:                 reg_known = 1'b0;
     endcase
   end
@@ -311,6 +316,7 @@ module sk_axil_top #(
     .ShiftDepth (ShiftDepth),
     .ActBytes   (ActBytes),
     .MaxLayers  (MaxLayers),
+    .Cnn        (Cnn),
     .HostAddrWidth(HostAddrWidth)
   ) u_core (
     .clk_i         (clk_i),
@@ -344,7 +350,8 @@ module sk_axil_top #(
   initial begin
     if (AddrWidth != SK_ADDR_WIDTH || WeightRows * WeightRowBytes > SK_WIN_WEIGHTS_SPAN ||
         BiasDepth * 4 > SK_WIN_BIAS_SPAN || ShiftDepth > SK_WIN_SHIFT_SPAN ||
-        ActBytes > SK_WIN_ACT0_SPAN || MaxLayers * 16 > SK_WIN_DESC_SPAN) begin
+        ActBytes > SK_WIN_ACT0_SPAN || MaxLayers * 16 > SK_WIN_DESC_SPAN ||
+        MaxLayers * 64 > SK_WIN_XDESC_SPAN) begin
       $display("sk_axil_top: a memory is larger than its window in docs/regmap.md, or AddrWidth != %0d",
                SK_ADDR_WIDTH);
       $finish;

@@ -2,17 +2,29 @@
 // shared requant unit, behind a simple host port (sk_axil_top.v puts it on AXI4-Lite).
 //
 // A run executes descriptors 0..num_layers-1. Per layer the sequencer fetches the
-// 4-word descriptor, checks it, then issues one weight row and one activation per
-// cycle: block b (output channels b*Lanes ..) takes K cycles, its K rows lying one
-// after the other from W_BASE. The lanes accumulate; at the last tap of a block the
-// sums move to the shadow chain of sk_mac_array and the next block starts at once
-// while the requant unit drains the previous one, one channel per cycle, adding the
-// bias and writing y[n] into the other activation buffer (ping-pong: layer i reads
-// ACT(i%2), writes ACT((i+1)%2)). docs/architecture.md has the whole account and
-// docs/regmap.md the memory layouts.
+// descriptor, checks it, then issues one weight row and one activation per cycle:
+// block b (output channels b*Lanes ..) takes K cycles, its K rows lying one after the
+// other from W_BASE. The lanes accumulate; at the last tap of a block the sums move to
+// the shadow chain of sk_mac_array and the next block starts at once while the
+// requant unit drains the previous one, one channel per cycle, adding the bias and
+// writing y[n] into the other activation buffer (ping-pong: layer i reads ACT(i%2),
+// writes ACT((i+1)%2)). docs/architecture.md has the whole account and docs/regmap.md
+// the memory layouts.
 //
-// Memories are single-ported: the host owns them while the core is idle, the
-// sequencer while it is busy (sk_axil_top refuses host window access then).
+// CNN builds (Cnn = 1) also run layers with an extension descriptor (EXT, the XDESC
+// window): conv2d, depthwise conv2d, maxpool, avgpool and add, and dense layers at
+// explicit activation addresses. The same block schedule then runs inside two more
+// loops: output pixels outside, and within a block the taps walk the kernel window
+// (ky, kx, ci); an address generator follows the window over the HWC input, skipping
+// the reads of padding taps (x = 0). The one-channel kinds (depthwise, pooling, add)
+// issue blocks of one channel on lane 0; pooling and add put lane 0 in vector mode
+// (sk_mac_array) and read no bias. A v1.0 descriptor runs exactly as before: it is the
+// case of one pixel, a 1x1 window, C = K, input at ACT(i%2) and output at ACT((i+1)%2).
+//
+// Memories are single-ported, except the activation buffers of a CNN build (one read
+// and one write port: an EXT layer may write the buffer it reads). The host owns them
+// while the core is idle, the sequencer while it is busy (sk_axil_top refuses host
+// window access then).
 
 `default_nettype none
 
@@ -21,8 +33,9 @@ module sk_core #(
   parameter integer WeightRows = 16384,  // weight memory rows (Lanes int8 weights each)
   parameter integer BiasDepth  = 2048,   // int32 bias entries
   parameter integer ShiftDepth = 2048,   // int8 per-channel shift entries, multiple of 4
-  parameter integer ActBytes   = 2048,   // bytes of each activation buffer, multiple of 4
+  parameter integer ActBytes   = 16384,  // bytes of each activation buffer, multiple of 4
   parameter integer MaxLayers  = 64,     // layer descriptors, 1..255
+  parameter integer Cnn        = 1,      // layer extensions (FEATURES.CNN): 0 or 1
   // derived; do not override
   parameter integer WeightRowBytes = (Lanes <= 4) ? 4 : (1 << $clog2(Lanes)),
   parameter integer HostAddrWidth  = 21  // word address within a window
@@ -45,7 +58,7 @@ module sk_core #(
   // host window port (only while !busy_o): rdata is valid the cycle after host_req_i
   input  wire                     host_req_i,
   input  wire                     host_we_i,
-  input  wire [5:0]               host_win_i,   // one-hot, bit order of sk_core_if.vh
+  input  wire [6:0]               host_win_i,   // one-hot, bit order of sk_core_if.vh
   input  wire [HostAddrWidth-1:0] host_addr_i,  // word address within the window
   input  wire [31:0]              host_wdata_i,
   input  wire [3:0]               host_be_i,
@@ -65,7 +78,11 @@ module sk_core #(
   localparam integer AAw        = (AWords > 1) ? $clog2(AWords) : 1;
   localparam integer DWords     = MaxLayers * 4;
   localparam integer DAw        = $clog2(DWords);
+  localparam integer XWords     = MaxLayers * 16;  // XDESC: 16-word slots
+  localparam integer XAw        = $clog2(XWords);
   localparam [15:0]  LanesN     = Lanes[15:0];  // Lanes as a channel count
+  localparam         HasCnn     = Cnn != 0;
+  localparam [27:0]  ActBytes28 = ActBytes[27:0];
 
   localparam [2:0] StIdle  = 3'd0;
   localparam [2:0] StFetch = 3'd1;
@@ -73,33 +90,87 @@ module sk_core #(
   localparam [2:0] StRun   = 3'd3;
   localparam [2:0] StDone  = 3'd4;
 
+  localparam [3:0] FetchLast    = 4'd4;   // word 3 lands: a layer without EXT is fetched
+  localparam [3:0] FetchExtLast = 4'd12;  // extension word 11 lands
+
+  localparam [2:0] KindConv    = 3'd1;
+  localparam [2:0] KindMaxPool = 3'd2;
+  localparam [2:0] KindAdd     = 3'd4;
+
+  // Running activation addresses are byte offsets within a buffer, signed: a padded
+  // window starts before the input. 32 bits hold every address of a geometry whose
+  // tensors fit the buffers; a tap that really reads is range-checked (ACT_RANGE).
+  localparam integer Aw = 32;
+
   // ------------------------------------------------------------------ sequencer state
   reg [2:0]  state_q, state_d;
   reg [7:0]  num_layers_q, num_layers_d;
   reg [7:0]  layer_q, layer_d;
-  reg [2:0]  fetch_q, fetch_d;
+  reg [3:0]  fetch_q, fetch_d;
   reg [31:0] desc_q [0:3];
+  reg [31:0] xdesc_q [0:11];
+  reg        ext_q;                     // the layer has an extension descriptor
   reg [15:0] prev_n_q, prev_n_d;
   reg        prev_signed_q, prev_signed_d;
-  reg [15:0] k_q, k_d;                  // tap within the block
-  reg [15:0] n0_q, n0_d;                // first channel of the block
+  reg        prev_ext_q, prev_ext_d;
   // Per-layer and per-block quantities kept in registers so that no issue decision waits
-  // for a subtraction or a magnitude compare (UP5K timing, docs/fpga.md):
-  reg [15:0] k_pre_q, k_pre_d;          // K - 2 (the tap before the last)
-  reg        k_one_q, k_one_d;          // K = 1
-  reg        tap_last_q, tap_last_d;    // k == K - 1: the tap to issue is a block's last
+  // for a subtraction or a magnitude compare (UP5K timing, docs/fpga.md). Each loop
+  // counter has a "last" flag computed one issue ahead from "pre" = bound - 2.
+  reg [15:0] ci_q, ci_d;                // channel within the window position (the tap k of a dense layer)
+  reg [15:0] cg_pre_q, cg_pre_d;        // channels per position - 2
+  reg        cg_one_q, cg_one_d;
+  reg        ci_last_q, ci_last_d;
+  reg [7:0]  kx_q, kx_d, ky_q, ky_d;    // window position
+  reg [7:0]  kw_pre_q, kw_pre_d, kh_pre_q, kh_pre_d;
+  reg        kw_one_q, kw_one_d, kh_one_q, kh_one_d;
+  reg        kx_last_q, kx_last_d, ky_last_q, ky_last_d;
+  reg [15:0] ox_q, ox_d, oy_q, oy_d;    // output pixel
+  reg [15:0] ow_pre_q, ow_pre_d, oh_pre_q, oh_pre_d;
+  reg        ow_one_q, ow_one_d, oh_one_q, oh_one_d;
+  reg        ox_last_q, ox_last_d, oy_last_q, oy_last_d;
+  reg        tap_first_q, tap_first_d;  // the tap to issue is a block's first
+  reg [15:0] n0_q, n0_d;                // first channel of the block
   reg [15:0] n_left_q, n_left_d;        // N - n0: channels from n0 on
-  reg        last_blk_q, last_blk_d;    // n_left <= Lanes: this is the layer's last block
+  reg        last_blk_q, last_blk_d;    // n_left <= step: the pixel's last block
+  reg        first_blk_last_q, first_blk_last_d;  // N <= step (last_blk of a pixel's block 0)
+  reg [15:0] step_q, step_d;            // channels per block: Lanes, or 1 for the one-channel kinds
+  reg        one_chan_q, one_chan_d;
   reg        row_bad_q, row_bad_d;      // w_row >= WeightRows
+  reg        base_bad_q, base_bad_d;    // W_BASE >= WeightRows
   reg [24:0] w_row_q, w_row_d;          // weight row of the next tap
   reg        issue_done_q, issue_done_d;
   reg        inflight_q, inflight_d;    // a last tap is on its way to the shadow chain
   reg [15:0] inflight_n0_q, inflight_n0_d;
   reg [6:0]  inflight_cnt_q, inflight_cnt_d;
+  reg [27:0] inflight_addr_q, inflight_addr_d;
   reg [6:0]  drain_left_q, drain_left_d;  // shadow lanes still to send to requant
   reg [15:0] drain_n_q, drain_n_d;
+  reg [27:0] drain_addr_q, drain_addr_d;  // output byte offset of the channel to drain
   reg [7:0]  err_q, err_d;              // error code of the run being ended
   reg [31:0] cycles_q, macs_q, stalls_q;
+  // address generator (CNN builds; constant otherwise)
+  reg signed [Aw-1:0] orow_addr_q, orow_addr_d;  // window origin of pixel (oy, 0)
+  reg signed [Aw-1:0] pix_addr_q, pix_addr_d;    // window origin of pixel (oy, ox)
+  reg signed [Aw-1:0] grp_addr_q, grp_addr_d;    // + the group's channel (one-channel kinds)
+  reg signed [Aw-1:0] krow_addr_q, krow_addr_d;  // + ky rows
+  reg signed [Aw-1:0] kcol_addr_q, kcol_addr_d;  // + kx pixels
+  reg signed [Aw-1:0] tap_addr_q, tap_addr_d;    // + ci: the byte of the next tap
+  reg signed [Aw-1:0] src_addr_q, src_addr_d;    // add: operand b of the group
+  reg signed [25:0]   iy_base_q, iy_base_d, ix_base_q, ix_base_d;  // oy*SH - PT, ox*SW - PL
+  reg signed [25:0]   iy_q, iy_d, ix_q, ix_d;    // input position of the next tap
+  reg [27:0] pix_out_q, pix_out_d;      // output byte offset of the pixel's channel 0
+  reg [27:0] blk_out_q, blk_out_d;      // output byte offset of the block's channel 0
+  // layer constants of the address generator, set in StCheck
+  reg        in_buf_q, src_buf_q, out_buf_q;
+  reg        is_add_q, vec_q, vmax_q, no_bias_q, src_signed_q;
+  reg [4:0]  a_shift_q, b_shift_q;
+  reg [15:0] c_q;
+  reg signed [25:0] h_q, w_q;
+  reg [7:0]  sh_q, sw_q;
+  reg signed [25:0] pl_neg_q;           // -PL
+  reg [23:0] row_step_q, pix_step_q, orow_step_q;
+  reg [27:0] blk_out_step_q, pix_out_step_q;  // output bytes per block and per pixel
+  reg [27:0] out_limit_q;               // last output byte offset an element may start at
 
   // Descriptor fields
   wire [15:0] d_k         = desc_q[SK_DESC_K_WORD][SK_DESC_K_LSB +: SK_DESC_K_WIDTH];
@@ -115,6 +186,34 @@ module sk_core #(
   wire        d_relu      = desc_q[SK_DESC_RELU_WORD][SK_DESC_RELU_LSB];
   wire        d_raw       = desc_q[SK_DESC_RAW_WORD][SK_DESC_RAW_LSB];
   wire        d_per_chan  = desc_q[SK_DESC_PER_CHANNEL_WORD][SK_DESC_PER_CHANNEL_LSB];
+  wire        d_ext       = desc_q[SK_DESC_EXT_WORD][SK_DESC_EXT_LSB];
+
+  // Extension fields (meaningful when ext_q)
+  wire [2:0]  x_kind      = xdesc_q[SK_XDESC_KIND_WORD][SK_XDESC_KIND_LSB +: SK_XDESC_KIND_WIDTH];
+  wire        x_dw        = xdesc_q[SK_XDESC_DEPTHWISE_WORD][SK_XDESC_DEPTHWISE_LSB];
+  wire        x_src_signed = xdesc_q[SK_XDESC_SRC_SIGNED_WORD][SK_XDESC_SRC_SIGNED_LSB];
+  wire [4:0]  x_a_shift   = xdesc_q[SK_XDESC_A_SHIFT_WORD][SK_XDESC_A_SHIFT_LSB +: SK_XDESC_A_SHIFT_WIDTH];
+  wire [4:0]  x_b_shift   = xdesc_q[SK_XDESC_B_SHIFT_WORD][SK_XDESC_B_SHIFT_LSB +: SK_XDESC_B_SHIFT_WIDTH];
+  wire [16:0] x_in        = xdesc_q[SK_XDESC_IN_ADDR_WORD][SK_XDESC_IN_ADDR_LSB +: SK_XDESC_IN_ADDR_WIDTH];
+  wire [16:0] x_out       = xdesc_q[SK_XDESC_OUT_ADDR_WORD][SK_XDESC_OUT_ADDR_LSB +: SK_XDESC_OUT_ADDR_WIDTH];
+  wire [16:0] x_src       = xdesc_q[SK_XDESC_SRC_ADDR_WORD][SK_XDESC_SRC_ADDR_LSB +: SK_XDESC_SRC_ADDR_WIDTH];
+  wire [15:0] x_h         = xdesc_q[SK_XDESC_H_WORD][SK_XDESC_H_LSB +: SK_XDESC_H_WIDTH];
+  wire [15:0] x_w         = xdesc_q[SK_XDESC_W_WORD][SK_XDESC_W_LSB +: SK_XDESC_W_WIDTH];
+  wire [15:0] x_c         = xdesc_q[SK_XDESC_C_WORD][SK_XDESC_C_LSB +: SK_XDESC_C_WIDTH];
+  wire [7:0]  x_kh        = xdesc_q[SK_XDESC_KH_WORD][SK_XDESC_KH_LSB +: SK_XDESC_KH_WIDTH];
+  wire [7:0]  x_kw        = xdesc_q[SK_XDESC_KW_WORD][SK_XDESC_KW_LSB +: SK_XDESC_KW_WIDTH];
+  wire [7:0]  x_sh        = xdesc_q[SK_XDESC_SH_WORD][SK_XDESC_SH_LSB +: SK_XDESC_SH_WIDTH];
+  wire [7:0]  x_sw        = xdesc_q[SK_XDESC_SW_WORD][SK_XDESC_SW_LSB +: SK_XDESC_SW_WIDTH];
+  wire [7:0]  x_pt        = xdesc_q[SK_XDESC_PT_WORD][SK_XDESC_PT_LSB +: SK_XDESC_PT_WIDTH];
+  wire [7:0]  x_pl        = xdesc_q[SK_XDESC_PL_WORD][SK_XDESC_PL_LSB +: SK_XDESC_PL_WIDTH];
+  wire [15:0] x_oh        = xdesc_q[SK_XDESC_OH_WORD][SK_XDESC_OH_LSB +: SK_XDESC_OH_WIDTH];
+  wire [15:0] x_ow        = xdesc_q[SK_XDESC_OW_WORD][SK_XDESC_OW_LSB +: SK_XDESC_OW_WIDTH];
+  wire [23:0] x_row_step  = xdesc_q[SK_XDESC_ROW_STEP_WORD][SK_XDESC_ROW_STEP_LSB +: SK_XDESC_ROW_STEP_WIDTH];
+  wire [23:0] x_pix_step  = xdesc_q[SK_XDESC_PIX_STEP_WORD][SK_XDESC_PIX_STEP_LSB +: SK_XDESC_PIX_STEP_WIDTH];
+  wire [23:0] x_orow_step = xdesc_q[SK_XDESC_OROW_STEP_WORD][SK_XDESC_OROW_STEP_LSB +: SK_XDESC_OROW_STEP_WIDTH];
+  wire [24:0] x_pad_off   = xdesc_q[SK_XDESC_PAD_OFFSET_WORD][SK_XDESC_PAD_OFFSET_LSB +: SK_XDESC_PAD_OFFSET_WIDTH];
+  wire        x_is_add    = x_kind == KindAdd;
+  wire        x_vec       = x_kind >= KindMaxPool;  // maxpool, avgpool, add (5..7 fail the check)
 
   // Clamp bounds of the output type with ReLU (datapath §6). Constant for a layer, so
   // they are registered when the descriptor has been fetched (StCheck) instead of being
@@ -131,13 +230,14 @@ module sk_core #(
   end
 
   // Descriptor checks, lowest code first (docs/regmap.md "Error codes"). Words 0..2 are
-  // in desc_q during the last fetch cycle (fetch 4, while word 3 is being read): the
-  // checks that need only them, and all the adders and magnitude compares, are
-  // registered then, so StCheck only combines them with the flags of word 3.
+  // in desc_q during fetch 4 (while word 3 is being read): the checks that need only
+  // them, and all the adders and magnitude compares, are registered then, so StCheck
+  // only combines them with the flags of word 3. The extension's checks are registered
+  // the same way in its last fetch cycle (word 11 comes straight from the RAM).
   reg pre_dims_q, pre_k_chain_q, pre_reserved_q, pre_bias_q, pre_shift_addr_q;
   reg pre_k_act_q, pre_n_act_q, pre_n4_act_q, last_layer_q;
   always @(posedge clk_i) begin
-    if (state_q == StFetch && fetch_q == 3'd4) begin
+    if (state_q == StFetch && fetch_q == FetchLast) begin
       pre_dims_q       <= d_k == 16'd0 || d_n == 16'd0;
       pre_k_chain_q    <= layer_q != 8'd0 && d_k != prev_n_q;
       pre_reserved_q   <= |(desc_q[0] & SK_DESC_W0_RESERVED_MASK) |
@@ -151,100 +251,250 @@ module sk_core #(
       last_layer_q     <= layer_q == num_layers_q - 8'd1;  // layer_q holds until the layer ends
     end
   end
+  wire [31:0] desc_rdata, xdesc_rdata;
+  reg xpre_dims_q, xpre_field_q, xpre_act_q;
+  always @(posedge clk_i) begin
+    if (state_q == StFetch && fetch_q == FetchExtLast) begin
+      xpre_dims_q  <= !x_is_add && (x_h == 16'd0 || x_w == 16'd0 || x_c == 16'd0 ||
+                      x_kh == 8'd0 || x_kw == 8'd0 || x_sh == 8'd0 || x_sw == 8'd0 ||
+                      x_oh == 16'd0 || x_ow == 16'd0);
+      xpre_field_q <= x_kind > KindAdd || (x_dw && x_kind != KindConv) ||
+                      (d_raw && x_kind > KindConv) || (d_per_chan && x_vec) ||
+                      (!x_is_add && (x_pt >= x_kh || x_pl >= x_kw)) ||
+                      (d_raw && x_out[1:0] != 2'd0) ||
+                      |(xdesc_q[0] & SK_XDESC_W0_RESERVED_MASK) |
+                      |(xdesc_q[1] & SK_XDESC_W1_RESERVED_MASK) |
+                      |(xdesc_q[2] & SK_XDESC_W2_RESERVED_MASK) |
+                      |(xdesc_q[3] & SK_XDESC_W3_RESERVED_MASK) |
+                      |(xdesc_q[8] & SK_XDESC_W8_RESERVED_MASK) |
+                      |(xdesc_q[9] & SK_XDESC_W9_RESERVED_MASK) |
+                      |(xdesc_q[10] & SK_XDESC_W10_RESERVED_MASK) |
+                      |(xdesc_rdata & SK_XDESC_W11_RESERVED_MASK);
+      xpre_act_q   <= {16'd0, x_in[15:0]} >= ActBytes || {16'd0, x_out[15:0]} >= ActBytes ||
+                      (x_is_add && {16'd0, x_src[15:0]} >= ActBytes);
+    end
+  end
   wire is_last_layer = last_layer_q;
+  wire no_weights    = ext_q && x_vec;  // maxpool, avgpool, add: no weights, biases, shift entries
   reg [7:0] check_err;
   always @(*) begin
     check_err = SK_HWERR_NONE;
-    if (pre_dims_q)
+    if (pre_dims_q || (ext_q && xpre_dims_q))
       check_err = SK_HWERR_DESC_DIMS;
-    else if (pre_k_chain_q || (layer_q != 8'd0 && d_in_signed != prev_signed_q))
+    else if ((pre_k_chain_q && !ext_q && !prev_ext_q) ||
+             (layer_q != 8'd0 && d_in_signed != prev_signed_q))
       check_err = SK_HWERR_DESC_CHAIN;
     else if (d_out_bits < 4'd2 || d_out_bits > 4'd8 || (d_raw && (d_relu || !is_last_layer)) ||
-             pre_reserved_q || |(desc_q[3] & SK_DESC_W3_RESERVED_MASK))
+             pre_reserved_q || |(desc_q[3] & SK_DESC_W3_RESERVED_MASK) || (d_ext && !HasCnn) ||
+             (ext_q && xpre_field_q))
       check_err = SK_HWERR_DESC_FIELD;
     else if (!d_raw && !d_per_chan && d_shift[5:4] == 2'b10)  // -32..-17
       check_err = SK_HWERR_SHIFT_RANGE;
-    else if (pre_bias_q)
+    else if (pre_bias_q && !no_weights)
       check_err = SK_HWERR_BIAS_RANGE;
     else if (d_per_chan && pre_shift_addr_q)
       check_err = SK_HWERR_SHIFT_ADDR_RANGE;
-    else if (pre_k_act_q || (d_raw ? pre_n4_act_q : pre_n_act_q))
+    else if (ext_q ? xpre_act_q : (pre_k_act_q || (d_raw ? pre_n4_act_q : pre_n_act_q)))
       check_err = SK_HWERR_ACT_RANGE;
   end
 
+  // ------------------------------------------------------------------ layer setup
+  // What StCheck loads into the loops. A layer without EXT is one pixel, a 1x1 window
+  // and C = K channels, input ACT(i%2) and output ACT((i+1)%2) from byte 0.
+  wire        spatial   = ext_q && !x_is_add;          // add ignores the spatial fields
+  wire        one_chan  = ext_q && (x_dw || x_vec);
+  wire [15:0] cg_set    = !ext_q ? d_k : (x_is_add ? 16'd2 : (one_chan ? 16'd1 : x_c));
+  wire [7:0]  kw_set    = spatial ? x_kw : 8'd1;
+  wire [7:0]  kh_set    = spatial ? x_kh : 8'd1;
+  wire [15:0] ow_set    = spatial ? x_ow : 16'd1;
+  wire [15:0] oh_set    = spatial ? x_oh : 16'd1;
+  wire [15:0] step_set  = one_chan ? 16'd1 : LanesN;
+  wire [16:0] in_set    = ext_q ? x_in : {layer_q[0], 16'd0};
+  wire [16:0] out_set   = ext_q ? x_out : {~layer_q[0], 16'd0};
+  wire signed [Aw-1:0] origin_set = $signed({16'd0, in_set[15:0]}) -
+                                    $signed({7'd0, spatial ? x_pad_off : 25'd0});
+  wire [27:0] n_scaled  = d_raw ? {10'd0, d_n, 2'b00} : {12'd0, d_n};
+  wire [27:0] blk_scaled = d_raw ? {10'd0, step_set, 2'b00} : {12'd0, step_set};
+
+  // Loop state as seen by the issue logic: a build without the extensions has constant
+  // 1x1 windows and one pixel, so synthesis keeps only the dense loops.
+  wire kx_last   = HasCnn ? kx_last_q : 1'b1;
+  wire ky_last   = HasCnn ? ky_last_q : 1'b1;
+  wire ox_last   = HasCnn ? ox_last_q : 1'b1;
+  wire oy_last   = HasCnn ? oy_last_q : 1'b1;
+  wire chan1     = HasCnn && one_chan_q;
+  wire is_add    = HasCnn && is_add_q;
+  wire vec       = HasCnn && vec_q;
+  wire tap_last  = ci_last_q && kx_last && ky_last;
+  wire pix_last  = ox_last && oy_last;
+
   // ------------------------------------------------------------------ issue
-  wire        tap_last  = tap_last_q;
-  wire [6:0]  active    = last_blk_q ? n_left_q[6:0] : LanesN[6:0];  // n_left >= 1 while issuing
+  wire [6:0]  active    = chan1 ? 7'd1 : (last_blk_q ? n_left_q[6:0] : LanesN[6:0]);  // n_left >= 1 while issuing
   // The last tap of a block reaches the shadow chain 2 cycles after issue: the chain
   // must be empty by then (at most 3 pops still due: this cycle and the next two).
   wire        shadow_ok = !inflight_q && drain_left_q[6:2] == 5'd0;  // <= 3, without a carry chain
   wire        may_issue = state_q == StRun && !issue_done_q && (!tap_last || shadow_ok);
-  wire        issue     = may_issue && !row_bad_q;
+
+  // The tap's activation: operand b of an add comes from SRC; a padding position reads
+  // nothing and contributes 0; a real read outside the buffer stops the run.
+  wire                 operand_b = is_add && ci_q[0];
+  wire signed [Aw-1:0] rd_addr   = operand_b ? src_addr_q : tap_addr_q;
+  wire                 rd_buf    = operand_b ? src_buf_q : in_buf_q;
+  wire                 tap_real  = !HasCnn || is_add ||
+                                   (iy_q >= 0 && iy_q < h_q && ix_q >= 0 && ix_q < w_q);
+  wire                 act_bad   = HasCnn && tap_real && (rd_addr < 0 || rd_addr >= ActBytes);
+  wire [AAw+1:0]       rd_byte   = HasCnn ? rd_addr[AAw+1:0] : ci_q[AAw+1:0];
+  wire                 weight_bad = row_bad_q && !vec;
+  wire                 issue     = may_issue && !weight_bad && !act_bad;
 
   wire [6:0]  pop_cnt   = drain_left_q;
   wire        pop       = pop_cnt != 7'd0;
+  wire        out_bad   = HasCnn && pop && drain_addr_q > out_limit_q;
   wire        mac_load;
   wire        rq_busy, rq_shift_err;
   wire        layer_end = state_q == StRun && issue_done_q && !inflight_q && !pop && !rq_busy;
-  wire        abort     = (state_q == StRun) && ((may_issue && row_bad_q) || rq_shift_err);
+  wire        abort     = (state_q == StRun) &&
+                          ((may_issue && (weight_bad || act_bad)) || rq_shift_err || out_bad);
+  wire [7:0]  abort_err = rq_shift_err ? SK_HWERR_SHIFT_RANGE :
+                          out_bad      ? SK_HWERR_ACT_RANGE :
+                          weight_bad   ? SK_HWERR_WEIGHT_RANGE : SK_HWERR_ACT_RANGE;
+
+  // The window origin of the next pixel (row-major).
+  wire signed [Aw-1:0] next_orow_addr = orow_addr_q + $signed({8'd0, orow_step_q});
+  wire signed [Aw-1:0] next_pix_addr  = ox_last ? next_orow_addr : pix_addr_q + $signed({8'd0, pix_step_q});
 
   always @(*) begin
-    state_d        = state_q;
-    num_layers_d   = num_layers_q;
-    layer_d        = layer_q;
-    fetch_d        = fetch_q;
-    prev_n_d       = prev_n_q;
-    prev_signed_d  = prev_signed_q;
-    k_d            = k_q;
-    n0_d           = n0_q;
-    k_pre_d        = k_pre_q;
-    k_one_d        = k_one_q;
-    tap_last_d     = tap_last_q;
-    n_left_d       = n_left_q;
-    last_blk_d     = last_blk_q;
-    row_bad_d      = row_bad_q;
-    w_row_d        = w_row_q;
-    issue_done_d   = issue_done_q;
-    inflight_d     = inflight_q;
-    inflight_n0_d  = inflight_n0_q;
-    inflight_cnt_d = inflight_cnt_q;
-    drain_left_d   = drain_left_q;
-    drain_n_d      = drain_n_q;
-    err_d          = err_q;
+    state_d          = state_q;
+    num_layers_d     = num_layers_q;
+    layer_d          = layer_q;
+    fetch_d          = fetch_q;
+    prev_n_d         = prev_n_q;
+    prev_signed_d    = prev_signed_q;
+    prev_ext_d       = prev_ext_q;
+    ci_d             = ci_q;
+    cg_pre_d         = cg_pre_q;
+    cg_one_d         = cg_one_q;
+    ci_last_d        = ci_last_q;
+    kx_d             = kx_q;
+    ky_d             = ky_q;
+    kw_pre_d         = kw_pre_q;
+    kh_pre_d         = kh_pre_q;
+    kw_one_d         = kw_one_q;
+    kh_one_d         = kh_one_q;
+    kx_last_d        = kx_last_q;
+    ky_last_d        = ky_last_q;
+    ox_d             = ox_q;
+    oy_d             = oy_q;
+    ow_pre_d         = ow_pre_q;
+    oh_pre_d         = oh_pre_q;
+    ow_one_d         = ow_one_q;
+    oh_one_d         = oh_one_q;
+    ox_last_d        = ox_last_q;
+    oy_last_d        = oy_last_q;
+    tap_first_d      = tap_first_q;
+    n0_d             = n0_q;
+    n_left_d         = n_left_q;
+    last_blk_d       = last_blk_q;
+    first_blk_last_d = first_blk_last_q;
+    step_d           = step_q;
+    one_chan_d       = one_chan_q;
+    row_bad_d        = row_bad_q;
+    base_bad_d       = base_bad_q;
+    w_row_d          = w_row_q;
+    issue_done_d     = issue_done_q;
+    inflight_d       = inflight_q;
+    inflight_n0_d    = inflight_n0_q;
+    inflight_cnt_d   = inflight_cnt_q;
+    inflight_addr_d  = inflight_addr_q;
+    drain_left_d     = drain_left_q;
+    drain_n_d        = drain_n_q;
+    drain_addr_d     = drain_addr_q;
+    err_d            = err_q;
+    orow_addr_d      = orow_addr_q;
+    pix_addr_d       = pix_addr_q;
+    grp_addr_d       = grp_addr_q;
+    krow_addr_d      = krow_addr_q;
+    kcol_addr_d      = kcol_addr_q;
+    tap_addr_d       = tap_addr_q;
+    src_addr_d       = src_addr_q;
+    iy_base_d        = iy_base_q;
+    ix_base_d        = ix_base_q;
+    iy_d             = iy_q;
+    ix_d             = ix_q;
+    pix_out_d        = pix_out_q;
+    blk_out_d        = blk_out_q;
 
     // drain: one shadow lane per cycle into the requant unit
     if (pop) begin
       drain_left_d = drain_left_q - 7'd1;
       drain_n_d    = drain_n_q + 16'd1;
+      drain_addr_d = drain_addr_q + (d_raw ? 28'd4 : 28'd1);
     end
     if (mac_load) begin
       drain_left_d = inflight_cnt_q;
       drain_n_d    = inflight_n0_q;
+      drain_addr_d = inflight_addr_q;
       inflight_d   = 1'b0;
     end
 
     case (state_q)
       StIdle: ;
       StFetch: begin
-        fetch_d = fetch_q + 3'd1;
-        if (fetch_q == 3'd4) begin
-          fetch_d = 3'd0;
+        fetch_d = fetch_q + 4'd1;
+        // Word 3 lands in fetch 4 and says whether the extension follows.
+        if ((fetch_q == FetchLast && !(HasCnn && desc_rdata[SK_DESC_EXT_LSB])) ||
+            fetch_q == FetchExtLast) begin
+          fetch_d = 4'd0;
           state_d = StCheck;
         end
       end
       StCheck: begin
         // The layer's run state is set up whatever the check says (a failed layer ends
         // in StDone and never reads it): only state and error wait for the check.
-        k_d          = 16'd0;
-        n0_d         = 16'd0;
-        w_row_d      = {1'b0, d_w_base};
-        issue_done_d = 1'b0;
-        k_pre_d      = d_k - 16'd2;
-        k_one_d      = d_k == 16'd1;
-        tap_last_d   = d_k == 16'd1;
-        n_left_d     = d_n;
-        last_blk_d   = d_n <= LanesN;
-        row_bad_d    = {8'd0, d_w_base} >= WeightRows;
+        ci_d             = 16'd0;
+        cg_pre_d         = cg_set - 16'd2;
+        cg_one_d         = cg_set == 16'd1;
+        ci_last_d        = cg_set == 16'd1;
+        kx_d             = 8'd0;
+        ky_d             = 8'd0;
+        kw_pre_d         = kw_set - 8'd2;
+        kh_pre_d         = kh_set - 8'd2;
+        kw_one_d         = kw_set == 8'd1;
+        kh_one_d         = kh_set == 8'd1;
+        kx_last_d        = kw_set == 8'd1;
+        ky_last_d        = kh_set == 8'd1;
+        ox_d             = 16'd0;
+        oy_d             = 16'd0;
+        ow_pre_d         = ow_set - 16'd2;
+        oh_pre_d         = oh_set - 16'd2;
+        ow_one_d         = ow_set == 16'd1;
+        oh_one_d         = oh_set == 16'd1;
+        ox_last_d        = ow_set == 16'd1;
+        oy_last_d        = oh_set == 16'd1;
+        tap_first_d      = 1'b1;
+        n0_d             = 16'd0;
+        n_left_d         = d_n;
+        last_blk_d       = d_n <= step_set;
+        first_blk_last_d = d_n <= step_set;
+        step_d           = step_set;
+        one_chan_d       = one_chan;
+        w_row_d          = {1'b0, d_w_base};
+        row_bad_d        = {8'd0, d_w_base} >= WeightRows;
+        base_bad_d       = {8'd0, d_w_base} >= WeightRows;
+        issue_done_d     = 1'b0;
+        orow_addr_d      = origin_set;
+        pix_addr_d       = origin_set;
+        grp_addr_d       = origin_set;
+        krow_addr_d      = origin_set;
+        kcol_addr_d      = origin_set;
+        tap_addr_d       = origin_set;
+        src_addr_d       = $signed({16'd0, x_src[15:0]});
+        iy_base_d        = -$signed({18'd0, spatial ? x_pt : 8'd0});
+        ix_base_d        = -$signed({18'd0, spatial ? x_pl : 8'd0});
+        iy_d             = -$signed({18'd0, spatial ? x_pt : 8'd0});
+        ix_d             = -$signed({18'd0, spatial ? x_pl : 8'd0});
+        pix_out_d        = {12'd0, out_set[15:0]};
+        blk_out_d        = {12'd0, out_set[15:0]};
         if (check_err != SK_HWERR_NONE) begin
           err_d   = check_err;
           state_d = StDone;
@@ -254,29 +504,100 @@ module sk_core #(
       end
       StRun: begin
         if (issue) begin
-          w_row_d   = w_row_q + 25'd1;
-          row_bad_d = {7'd0, w_row_q} >= WeightRows - 1;  // w_row_q + 1 >= WeightRows
-          if (tap_last) begin
-            k_d            = 16'd0;
-            tap_last_d     = k_one_q;
-            n0_d           = n0_q + LanesN;
-            n_left_d       = n_left_q - LanesN;
-            last_blk_d     = {1'b0, n_left_q} <= {LanesN, 1'b0};  // n_left_q - Lanes <= Lanes
-            inflight_d     = 1'b1;
-            inflight_n0_d  = n0_q;
-            inflight_cnt_d = active;
-            if (last_blk_q) issue_done_d = 1'b1;
+          w_row_d     = w_row_q + 25'd1;
+          row_bad_d   = {7'd0, w_row_q} >= WeightRows - 1;  // w_row_q + 1 >= WeightRows
+          tap_first_d = 1'b0;
+          if (!ci_last_q) begin
+            // next channel at the same window position
+            ci_d        = ci_q + 16'd1;
+            ci_last_d   = ci_q == cg_pre_q;
+            tap_addr_d  = tap_addr_q + 1;
           end else begin
-            k_d        = k_q + 16'd1;
-            tap_last_d = k_q == k_pre_q;
+            ci_d      = 16'd0;
+            ci_last_d = cg_one_q;
+            if (!kx_last) begin
+              // next window column
+              kx_d        = kx_q + 8'd1;
+              kx_last_d   = kx_q == kw_pre_q;
+              ix_d        = ix_q + 26'sd1;
+              kcol_addr_d = kcol_addr_q + $signed({16'd0, c_q});
+              tap_addr_d  = kcol_addr_q + $signed({16'd0, c_q});
+            end else begin
+              kx_d      = 8'd0;
+              kx_last_d = kw_one_q;
+              ix_d      = ix_base_q;
+              if (!ky_last) begin
+                // next window row
+                ky_d        = ky_q + 8'd1;
+                ky_last_d   = ky_q == kh_pre_q;
+                iy_d        = iy_q + 26'sd1;
+                krow_addr_d = krow_addr_q + $signed({8'd0, row_step_q});
+                kcol_addr_d = krow_addr_q + $signed({8'd0, row_step_q});
+                tap_addr_d  = krow_addr_q + $signed({8'd0, row_step_q});
+              end else begin
+                // the block's last tap: its sums go to the shadow chain
+                ky_d           = 8'd0;
+                ky_last_d      = kh_one_q;
+                iy_d           = iy_base_q;
+                tap_first_d    = 1'b1;
+                inflight_d     = 1'b1;
+                inflight_n0_d  = n0_q;
+                inflight_cnt_d = active;
+                inflight_addr_d = blk_out_q;
+                if (!last_blk_q) begin
+                  // next group of the pixel
+                  n0_d        = n0_q + step_q;
+                  n_left_d    = n_left_q - step_q;
+                  last_blk_d  = {1'b0, n_left_q} <= {step_q, 1'b0};  // n_left_q - step <= step
+                  grp_addr_d  = grp_addr_q + (chan1 ? 1 : 0);
+                  krow_addr_d = grp_addr_q + (chan1 ? 1 : 0);
+                  kcol_addr_d = grp_addr_q + (chan1 ? 1 : 0);
+                  tap_addr_d  = grp_addr_q + (chan1 ? 1 : 0);
+                  src_addr_d  = src_addr_q + 1;
+                  blk_out_d   = blk_out_q + blk_out_step_q;
+                end else if (!pix_last) begin
+                  // next output pixel: its first group, the weights from W_BASE again
+                  n0_d        = 16'd0;
+                  n_left_d    = d_n;
+                  last_blk_d  = first_blk_last_q;
+                  w_row_d     = {1'b0, d_w_base};
+                  row_bad_d   = base_bad_q;
+                  if (!ox_last) begin
+                    ox_d      = ox_q + 16'd1;
+                    ox_last_d = ox_q == ow_pre_q;
+                    ix_base_d = ix_base_q + $signed({18'd0, sw_q});
+                  end else begin
+                    ox_d        = 16'd0;
+                    ox_last_d   = ow_one_q;
+                    oy_d        = oy_q + 16'd1;
+                    oy_last_d   = oy_q == oh_pre_q;
+                    ix_base_d   = pl_neg_q;
+                    iy_base_d   = iy_base_q + $signed({18'd0, sh_q});
+                    orow_addr_d = next_orow_addr;
+                  end
+                  iy_d        = ox_last ? iy_base_q + $signed({18'd0, sh_q}) : iy_base_q;
+                  ix_d        = ox_last ? pl_neg_q : ix_base_q + $signed({18'd0, sw_q});
+                  pix_addr_d  = next_pix_addr;
+                  grp_addr_d  = next_pix_addr;
+                  krow_addr_d = next_pix_addr;
+                  kcol_addr_d = next_pix_addr;
+                  tap_addr_d  = next_pix_addr;
+                  pix_out_d   = pix_out_q + pix_out_step_q;
+                  blk_out_d   = pix_out_q + pix_out_step_q;
+                end else begin
+                  issue_done_d = 1'b1;
+                end
+              end
+            end
           end
         end
         if (abort) begin
-          err_d   = rq_shift_err ? SK_HWERR_SHIFT_RANGE : SK_HWERR_WEIGHT_RANGE;
+          err_d   = abort_err;
           state_d = StDone;
         end else if (layer_end) begin
           prev_n_d      = d_n;
           prev_signed_d = d_out_signed;
+          prev_ext_d    = ext_q;
           if (is_last_layer) begin
             state_d = StDone;
           end else begin
@@ -302,7 +623,7 @@ module sk_core #(
     if (start_i && (state_q == StIdle || soft_reset_i)) begin
       num_layers_d = num_layers_i;
       layer_d      = 8'd0;
-      fetch_d      = 3'd0;
+      fetch_d      = 4'd0;
       err_d        = SK_HWERR_NONE;
       if (num_layers_i == 8'd0 || {24'd0, num_layers_i} > MaxLayers) begin
         err_d   = SK_HWERR_NUM_LAYERS;
@@ -317,61 +638,168 @@ module sk_core #(
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q        <= StIdle;
-      num_layers_q   <= 8'd0;
-      layer_q        <= 8'd0;
-      fetch_q        <= 3'd0;
-      prev_n_q       <= 16'd0;
-      prev_signed_q  <= 1'b0;
-      k_q            <= 16'd0;
-      n0_q           <= 16'd0;
-      k_pre_q        <= 16'd0;
-      k_one_q        <= 1'b0;
-      tap_last_q     <= 1'b0;
-      n_left_q       <= 16'd0;
-      last_blk_q     <= 1'b0;
-      row_bad_q      <= 1'b0;
-      w_row_q        <= 25'd0;
-      issue_done_q   <= 1'b0;
-      inflight_q     <= 1'b0;
-      inflight_n0_q  <= 16'd0;
-      inflight_cnt_q <= 7'd0;
-      drain_left_q   <= 7'd0;
-      drain_n_q      <= 16'd0;
-      err_q          <= 8'd0;
+      state_q          <= StIdle;
+      num_layers_q     <= 8'd0;
+      layer_q          <= 8'd0;
+      fetch_q          <= 4'd0;
+      prev_n_q         <= 16'd0;
+      prev_signed_q    <= 1'd0;
+      prev_ext_q       <= 1'd0;
+      ci_q             <= 16'd0;
+      cg_pre_q         <= 16'd0;
+      cg_one_q         <= 1'd0;
+      ci_last_q        <= 1'd0;
+      kx_q             <= 8'd0;
+      ky_q             <= 8'd0;
+      kw_pre_q         <= 8'd0;
+      kh_pre_q         <= 8'd0;
+      kw_one_q         <= 1'd1;
+      kh_one_q         <= 1'd1;
+      kx_last_q        <= 1'd1;
+      ky_last_q        <= 1'd1;
+      ox_q             <= 16'd0;
+      oy_q             <= 16'd0;
+      ow_pre_q         <= 16'd0;
+      oh_pre_q         <= 16'd0;
+      ow_one_q         <= 1'd1;
+      oh_one_q         <= 1'd1;
+      ox_last_q        <= 1'd1;
+      oy_last_q        <= 1'd1;
+      tap_first_q      <= 1'd0;
+      n0_q             <= 16'd0;
+      n_left_q         <= 16'd0;
+      last_blk_q       <= 1'd0;
+      first_blk_last_q <= 1'd0;
+      step_q           <= 16'd0;
+      one_chan_q       <= 1'd0;
+      row_bad_q        <= 1'd0;
+      base_bad_q       <= 1'd0;
+      w_row_q          <= 25'd0;
+      issue_done_q     <= 1'd0;
+      inflight_q       <= 1'd0;
+      inflight_n0_q    <= 16'd0;
+      inflight_cnt_q   <= 7'd0;
+      inflight_addr_q  <= 28'd0;
+      drain_left_q     <= 7'd0;
+      drain_n_q        <= 16'd0;
+      drain_addr_q     <= 28'd0;
+      err_q            <= 8'd0;
+      orow_addr_q      <= {Aw{1'b0}};
+      pix_addr_q       <= {Aw{1'b0}};
+      grp_addr_q       <= {Aw{1'b0}};
+      krow_addr_q      <= {Aw{1'b0}};
+      kcol_addr_q      <= {Aw{1'b0}};
+      tap_addr_q       <= {Aw{1'b0}};
+      src_addr_q       <= {Aw{1'b0}};
+      iy_base_q        <= 26'd0;
+      ix_base_q        <= 26'd0;
+      iy_q             <= 26'd0;
+      ix_q             <= 26'd0;
+      pix_out_q        <= 28'd0;
+      blk_out_q        <= 28'd0;
     end else begin
-      state_q        <= state_d;
-      num_layers_q   <= num_layers_d;
-      layer_q        <= layer_d;
-      fetch_q        <= fetch_d;
-      prev_n_q       <= prev_n_d;
-      prev_signed_q  <= prev_signed_d;
-      k_q            <= k_d;
-      n0_q           <= n0_d;
-      k_pre_q        <= k_pre_d;
-      k_one_q        <= k_one_d;
-      tap_last_q     <= tap_last_d;
-      n_left_q       <= n_left_d;
-      last_blk_q     <= last_blk_d;
-      row_bad_q      <= row_bad_d;
-      w_row_q        <= w_row_d;
-      issue_done_q   <= issue_done_d;
-      inflight_q     <= inflight_d;
-      inflight_n0_q  <= inflight_n0_d;
-      inflight_cnt_q <= inflight_cnt_d;
-      drain_left_q   <= drain_left_d;
-      drain_n_q      <= drain_n_d;
-      err_q          <= err_d;
+      state_q          <= state_d;
+      num_layers_q     <= num_layers_d;
+      layer_q          <= layer_d;
+      fetch_q          <= fetch_d;
+      prev_n_q         <= prev_n_d;
+      prev_signed_q    <= prev_signed_d;
+      prev_ext_q       <= prev_ext_d;
+      ci_q             <= ci_d;
+      cg_pre_q         <= cg_pre_d;
+      cg_one_q         <= cg_one_d;
+      ci_last_q        <= ci_last_d;
+      kx_q             <= kx_d;
+      ky_q             <= ky_d;
+      kw_pre_q         <= kw_pre_d;
+      kh_pre_q         <= kh_pre_d;
+      kw_one_q         <= kw_one_d;
+      kh_one_q         <= kh_one_d;
+      kx_last_q        <= kx_last_d;
+      ky_last_q        <= ky_last_d;
+      ox_q             <= ox_d;
+      oy_q             <= oy_d;
+      ow_pre_q         <= ow_pre_d;
+      oh_pre_q         <= oh_pre_d;
+      ow_one_q         <= ow_one_d;
+      oh_one_q         <= oh_one_d;
+      ox_last_q        <= ox_last_d;
+      oy_last_q        <= oy_last_d;
+      tap_first_q      <= tap_first_d;
+      n0_q             <= n0_d;
+      n_left_q         <= n_left_d;
+      last_blk_q       <= last_blk_d;
+      first_blk_last_q <= first_blk_last_d;
+      step_q           <= step_d;
+      one_chan_q       <= one_chan_d;
+      row_bad_q        <= row_bad_d;
+      base_bad_q       <= base_bad_d;
+      w_row_q          <= w_row_d;
+      issue_done_q     <= issue_done_d;
+      inflight_q       <= inflight_d;
+      inflight_n0_q    <= inflight_n0_d;
+      inflight_cnt_q   <= inflight_cnt_d;
+      inflight_addr_q  <= inflight_addr_d;
+      drain_left_q     <= drain_left_d;
+      drain_n_q        <= drain_n_d;
+      drain_addr_q     <= drain_addr_d;
+      err_q            <= err_d;
+      orow_addr_q      <= orow_addr_d;
+      pix_addr_q       <= pix_addr_d;
+      grp_addr_q       <= grp_addr_d;
+      krow_addr_q      <= krow_addr_d;
+      kcol_addr_q      <= kcol_addr_d;
+      tap_addr_q       <= tap_addr_d;
+      src_addr_q       <= src_addr_d;
+      iy_base_q        <= iy_base_d;
+      ix_base_q        <= ix_base_d;
+      iy_q             <= iy_d;
+      ix_q             <= ix_d;
+      pix_out_q        <= pix_out_d;
+      blk_out_q        <= blk_out_d;
     end
   end
 
-  // Descriptor words land one cycle after their read was issued. The word index is a
-  // 2-bit wire so that fetch 4 wraps to word 3 in every simulator (Icarus evaluated the
-  // inline index expression wider, got -1 and dropped the write: issue 11).
-  wire [31:0] desc_rdata;
-  wire [1:0]  desc_widx = fetch_q[1:0] - 2'd1;
+  // Layer constants: loaded with the descriptor, stable while the layer runs.
   always @(posedge clk_i) begin
-    if (state_q == StFetch && fetch_q != 3'd0) desc_q[desc_widx] <= desc_rdata;
+    if (state_q == StFetch && fetch_q == FetchLast) ext_q <= HasCnn && desc_rdata[SK_DESC_EXT_LSB];
+    if (state_q == StCheck) begin
+      in_buf_q       <= in_set[16];
+      out_buf_q      <= out_set[16];
+      src_buf_q      <= x_src[16];
+      is_add_q       <= ext_q && x_is_add;
+      vec_q          <= ext_q && x_vec;
+      vmax_q         <= ext_q && x_kind == KindMaxPool;
+      no_bias_q      <= no_weights;
+      src_signed_q   <= x_src_signed;
+      a_shift_q      <= x_is_add ? x_a_shift : 5'd0;
+      b_shift_q      <= x_is_add ? x_b_shift : 5'd0;
+      c_q            <= spatial ? x_c : 16'd1;
+      h_q            <= $signed({10'd0, spatial ? x_h : 16'd1});
+      w_q            <= $signed({10'd0, spatial ? x_w : 16'd1});
+      sh_q           <= x_sh;
+      sw_q           <= x_sw;
+      pl_neg_q       <= -$signed({18'd0, spatial ? x_pl : 8'd0});
+      row_step_q     <= spatial ? x_row_step : 24'd0;
+      pix_step_q     <= spatial ? x_pix_step : 24'd0;
+      orow_step_q    <= spatial ? x_orow_step : 24'd0;
+      blk_out_step_q <= blk_scaled;
+      pix_out_step_q <= n_scaled;
+      out_limit_q    <= ActBytes28 - (d_raw ? 28'd4 : 28'd1);
+    end
+  end
+
+  // Descriptor words land one cycle after their read was issued: words 0..3 in fetch
+  // 1..4, extension words 0..11 in fetch 1..12 (a layer without EXT stops at fetch 4
+  // and leaves the extension registers unused). The word index is a 2-bit wire so that
+  // fetch 4 wraps to word 3 in every simulator (Icarus evaluated the inline index
+  // expression wider, got -1 and dropped the write: issue 11).
+
+  wire [1:0]  desc_widx  = fetch_q[1:0] - 2'd1;
+  wire [3:0]  xdesc_widx = fetch_q - 4'd1;
+  always @(posedge clk_i) begin
+    if (state_q == StFetch && fetch_q != 4'd0 && fetch_q <= FetchLast) desc_q[desc_widx] <= desc_rdata;
+    if (state_q == StFetch && fetch_q != 4'd0) xdesc_q[xdesc_widx] <= xdesc_rdata;
   end
 
   // Perf counters: cleared by an accepted start or a soft reset, saturating.
@@ -404,53 +832,70 @@ module sk_core #(
   assign perf_stalls_o = stalls_q;
 
   // ------------------------------------------------------------------ tap pipeline
-  reg       t_valid_q, t_first_q, t_last_q;
+  // What the lanes need of a tap, a cycle after its issue, when its RAM data arrive.
+  reg       t_valid_q, t_first_q, t_last_q, t_buf_q, t_real_q, t_signed_q;
   reg [1:0] t_byte_q;
+  reg [4:0] t_xshift_q;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      t_valid_q <= 1'b0;
-      t_first_q <= 1'b0;
-      t_last_q  <= 1'b0;
-      t_byte_q  <= 2'd0;
+      t_valid_q  <= 1'b0;
+      t_first_q  <= 1'b0;
+      t_last_q   <= 1'b0;
+      t_buf_q    <= 1'b0;
+      t_real_q   <= 1'b0;
+      t_signed_q <= 1'b0;
+      t_byte_q   <= 2'd0;
+      t_xshift_q <= 5'd0;
     end else begin
-      t_valid_q <= issue && !flush;
-      t_first_q <= k_q == 16'd0;
-      t_last_q  <= tap_last;
-      t_byte_q  <= k_q[1:0];
+      t_valid_q  <= issue && !flush;
+      t_first_q  <= tap_first_q;
+      t_last_q   <= tap_last;
+      t_buf_q    <= HasCnn ? rd_buf : in_buf_q;
+      t_real_q   <= tap_real;
+      t_signed_q <= operand_b ? src_signed_q : d_in_signed;
+      t_byte_q   <= rd_byte[1:0];
+      t_xshift_q <= operand_b ? b_shift_q : a_shift_q;
     end
   end
 
-  wire        in_buf = layer_q[0];  // layer i reads ACT(i%2), writes ACT((i+1)%2)
   wire [31:0] act_rdata [0:1];
-  wire [31:0] act_word  = act_rdata[in_buf];
-  wire [7:0]  act_byte  = act_word[8*t_byte_q +: 8];
-  wire signed [8:0] x   = {d_in_signed & act_byte[7], act_byte};
+  wire [31:0] act_word  = act_rdata[t_buf_q];
+  wire [7:0]  act_byte  = t_real_q ? act_word[8*t_byte_q +: 8] : 8'd0;  // padding: 0
+  wire signed [8:0] x   = {t_signed_q & act_byte[7], act_byte};
 
   wire [8*Lanes-1:0] w_row_data;
   wire [31:0]        mac_head;
 
   sk_mac_array #(.Lanes(Lanes)) u_mac (
-    .clk_i   (clk_i),
-    .rst_ni  (rst_ni),
-    .flush_i (flush),
-    .valid_i (t_valid_q),
-    .first_i (t_first_q),
-    .last_i  (t_last_q),
-    .w_i     (w_row_data),
-    .x_i     (x),
-    .pop_i   (pop),
-    .load_o  (mac_load),
-    .head_o  (mac_head)
+    .clk_i    (clk_i),
+    .rst_ni   (rst_ni),
+    .flush_i  (flush),
+    .valid_i  (t_valid_q),
+    .first_i  (t_first_q),
+    .last_i   (t_last_q),
+    .w_i      (w_row_data),
+    .x_i      (x),
+    .vec_i    (vec),
+    .max_i    (HasCnn && vmax_q),
+    .xshift_i (HasCnn ? t_xshift_q : 5'd0),
+    .pop_i    (pop),
+    .load_o   (mac_load),
+    .head_o   (mac_head)
   );
 
   // ------------------------------------------------------------------ requant
+  // The tag of a channel is where its output goes: the buffer and the byte offset
+  // (a build without the extensions writes channel n at n, or word n when RAW).
   wire [31:0] bias_rdata, shift_rdata;
   wire [16:0] shift_index = {1'b0, d_shift_base} + {1'b0, drain_n_q};
+  wire [16:0] rq_tag_in   = HasCnn ? {out_buf_q, drain_addr_q[15:0]}
+                                   : {out_buf_q, d_raw ? {drain_n_q[13:0], 2'b00} : drain_n_q};
   wire        rq_valid;
-  wire [15:0] rq_n;
+  wire [16:0] rq_tag;
   wire [31:0] rq_data;
+  wire        no_bias = HasCnn && no_bias_q;
 
-  sk_requant u_requant (
+  sk_requant #(.TagWidth(17)) u_requant (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .flush_i       (flush),
@@ -461,13 +906,13 @@ module sk_core #(
     .lo_i          (lo_q),
     .hi_i          (hi_q),
     .valid_i       (pop),
-    .n_i           (drain_n_q),
+    .n_i           (rq_tag_in),
     .acc_i         (mac_head),
     .shift_sel_i   (shift_index[1:0]),
-    .bias_i        (bias_rdata),
+    .bias_i        (no_bias ? 32'd0 : bias_rdata),
     .shift_word_i  (shift_rdata),
     .valid_o       (rq_valid),
-    .n_o           (rq_n),
+    .n_o           (rq_tag),
     .data_o        (rq_data),
     .shift_err_o   (rq_shift_err),
     .busy_o        (rq_busy)
@@ -487,11 +932,28 @@ module sk_core #(
     .rdata_o (desc_rdata)
   );
 
+  // Extension descriptors: word w of layer l at 16l + w
+  wire [11:0] xdesc_addr = {layer_q, fetch_q};
+  generate
+    if (HasCnn) begin : gen_xdesc
+      sk_ram_sp #(.Depth(XWords), .Bytes(4)) u_xdesc (
+        .clk_i   (clk_i),
+        .en_i    (host ? host_req_i && host_win_i[WinXdesc] : state_q == StFetch),
+        .we_i    (host && host_we_i && host_win_i[WinXdesc] ? host_be_i : 4'b0),
+        .addr_i  (host ? host_addr_i[XAw-1:0] : xdesc_addr[XAw-1:0]),
+        .wdata_i (host_wdata_i),
+        .rdata_o (xdesc_rdata)
+      );
+    end else begin : gen_no_xdesc
+      assign xdesc_rdata = 32'd0;
+    end
+  endgenerate
+
   // Biases
   wire [16:0] bias_index = {1'b0, d_bias_base} + {1'b0, drain_n_q};
   sk_ram_sp #(.Depth(BiasDepth), .Bytes(4)) u_bias (
     .clk_i   (clk_i),
-    .en_i    (host ? host_req_i && host_win_i[WinBias] : pop),
+    .en_i    (host ? host_req_i && host_win_i[WinBias] : pop && !no_bias),
     .we_i    (host && host_we_i && host_win_i[WinBias] ? host_be_i : 4'b0),
     .addr_i  (host ? host_addr_i[BAw-1:0] : bias_index[BAw-1:0]),
     .wdata_i (host_wdata_i),
@@ -508,26 +970,44 @@ module sk_core #(
     .rdata_o (shift_rdata)
   );
 
-  // Activation buffers: each is read by the lanes or written by requant in a layer.
-  wire [AAw-1:0] rq_word   = rq_n[AAw+1:2];
-  wire [AAw-1:0] rq_addr   = d_raw ? rq_n[AAw-1:0] : rq_word;
-  wire [3:0]     rq_be     = d_raw ? 4'b1111 : (4'b0001 << rq_n[1:0]);
+  // Activation buffers: the lanes read taps, the requant unit writes outputs.
+  wire [AAw-1:0] rd_word   = rd_byte[AAw+1:2];
+  wire [AAw-1:0] rq_word   = rq_tag[AAw+1:2];
+  wire [3:0]     rq_be     = d_raw ? 4'b1111 : (4'b0001 << rq_tag[1:0]);
   wire [31:0]    rq_wdata  = d_raw ? rq_data : {4{rq_data[7:0]}};
+  wire           rd_buf_now = HasCnn ? rd_buf : in_buf_q;
 
   genvar a;
   generate
     for (a = 0; a < 2; a = a + 1) begin : gen_act
       wire host_sel = host_win_i[a == 0 ? WinAct0 : WinAct1];
-      wire reading  = (in_buf == a[0]);
-      sk_ram_sp #(.Depth(AWords), .Bytes(4)) u_act (
-        .clk_i   (clk_i),
-        .en_i    (host ? host_req_i && host_sel : (reading ? issue : rq_valid)),
-        .we_i    (host ? ((host_we_i && host_sel) ? host_be_i : 4'b0)
-                       : ((!reading && rq_valid) ? rq_be : 4'b0)),
-        .addr_i  (host ? host_addr_i[AAw-1:0] : (reading ? k_q[AAw+1:2] : rq_addr)),
-        .wdata_i (host ? host_wdata_i : rq_wdata),
-        .rdata_o (act_rdata[a])
-      );
+      wire rq_sel   = rq_valid && rq_tag[16] == a[0];
+      if (HasCnn) begin : gen_1r1w
+        // an EXT layer may read and write the same buffer: separate ports
+        sk_ram_1r1w #(.Depth(AWords), .Bytes(4)) u_act (
+          .clk_i   (clk_i),
+          .re_i    (host ? host_req_i && host_sel && !host_we_i
+                         : issue && tap_real && rd_buf_now == a[0]),
+          .raddr_i (host ? host_addr_i[AAw-1:0] : rd_word),
+          .rdata_o (act_rdata[a]),
+          .we_i    (host ? ((host_we_i && host_sel) ? host_be_i : 4'b0)
+                         : (rq_sel ? rq_be : 4'b0)),
+          .waddr_i (host ? host_addr_i[AAw-1:0] : rq_word),
+          .wdata_i (host ? host_wdata_i : rq_wdata)
+        );
+      end else begin : gen_sp
+        // ping-pong: a layer reads one buffer and writes the other
+        wire reading = rd_buf_now == a[0];
+        sk_ram_sp #(.Depth(AWords), .Bytes(4)) u_act (
+          .clk_i   (clk_i),
+          .en_i    (host ? host_req_i && host_sel : (reading ? issue : rq_sel)),
+          .we_i    (host ? ((host_we_i && host_sel) ? host_be_i : 4'b0)
+                         : ((!reading && rq_sel) ? rq_be : 4'b0)),
+          .addr_i  (host ? host_addr_i[AAw-1:0] : (reading ? rd_word : rq_word)),
+          .wdata_i (host ? host_wdata_i : rq_wdata),
+          .rdata_o (act_rdata[a])
+        );
+      end
     end
   endgenerate
 
@@ -541,7 +1021,7 @@ module sk_core #(
                                                                                : {Lanes{1'b0}};
   sk_ram_sp #(.Depth(WeightRows), .Bytes(Lanes)) u_weights (
     .clk_i   (clk_i),
-    .en_i    (host ? host_req_i && host_win_i[WinWeights] : issue),
+    .en_i    (host ? host_req_i && host_win_i[WinWeights] : issue && !vec),
     .we_i    (w_we),
     .addr_i  (host ? host_row : w_row_q[WAw-1:0]),
     .wdata_i (host_row_wdata[8*Lanes-1:0]),
@@ -549,7 +1029,7 @@ module sk_core #(
   );
 
   // Host read-back: the window and the row word of the access, a cycle later.
-  reg [5:0]         rd_win_q;
+  reg [NumWins-1:0] rd_win_q;
   reg [RowSelW-1:0] rd_row_sel_q;
   always @(posedge clk_i) begin
     if (host_req_i) begin
@@ -561,6 +1041,7 @@ module sk_core #(
   always @(*) begin
     host_rdata_o = 32'd0;
     if (rd_win_q[WinDesc])    host_rdata_o = desc_rdata;
+    if (rd_win_q[WinXdesc])   host_rdata_o = xdesc_rdata;
     if (rd_win_q[WinBias])    host_rdata_o = bias_rdata;
     if (rd_win_q[WinShift])   host_rdata_o = shift_rdata;
     if (rd_win_q[WinAct0])    host_rdata_o = act_rdata[0];
@@ -571,9 +1052,11 @@ module sk_core #(
   // Index bits above the memory depths are cut off by the range checks above.
   wire [16:0] unused_shift_index = shift_index;
   wire [16:0] unused_bias_index  = bias_index;
-  wire [15:0] unused_rq_n        = rq_n;
+  wire [16:0] unused_rq_tag      = rq_tag;
   wire [HostAddrWidth-1:0] unused_host_row_full = host_row_full;
   wire [9:0]              unused_desc_addr      = desc_addr;
+  wire [11:0]             unused_xdesc_addr     = xdesc_addr;
+  wire [AAw+1:0]          unused_rd_byte        = rd_byte;
   // A row's bus words cover WeightRowBytes >= Lanes bytes: the bytes past Lanes are padding.
   wire [32*RowWords-1:0] unused_host_row_wdata = host_row_wdata;
   wire [4*RowWords-1:0]  unused_host_row_be    = host_row_be;
@@ -581,8 +1064,9 @@ module sk_core #(
   // ------------------------------------------------------------------ assertions
   initial begin
     if (Lanes < 1 || Lanes > 64 || ShiftDepth % 4 != 0 || ActBytes % 4 != 0 ||
-        MaxLayers < 1 || MaxLayers > 255 || ActBytes < 4 || ShiftDepth < 4) begin
-      $display("sk_core: illegal parameters (Lanes 1..64, ShiftDepth and ActBytes multiples of 4, MaxLayers 1..255)");
+        MaxLayers < 1 || MaxLayers > 255 || ActBytes < 4 || ShiftDepth < 4 ||
+        ActBytes > 65536 || (Cnn != 0 && Cnn != 1)) begin
+      $display("sk_core: illegal parameters (Lanes 1..64, ShiftDepth and ActBytes multiples of 4, ActBytes <= 65536, MaxLayers 1..255, Cnn 0 or 1)");
       $finish;
     end
   end

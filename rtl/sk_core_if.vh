@@ -7,4 +7,5 @@ localparam integer WinShift   = 2;
 localparam integer WinAct0    = 3;
 localparam integer WinAct1    = 4;
 localparam integer WinWeights = 5;
-localparam integer NumWins    = 6;
+localparam integer WinXdesc   = 6;  // CNN builds only
+localparam integer NumWins    = 7;

@@ -7,6 +7,12 @@
 // into the shared requant unit. Sums are exact in 32 bits (datapath §3: the host
 // guarantees the bound; the bias is added later, in the requant unit).
 //
+// Vector mode (CNN builds, layers without weights: maxpool, avgpool, add; docs/regmap.md
+// "Extension descriptor"): lane 0 takes x * 2^xshift instead of w * x, and keeps the
+// maximum of its taps instead of their sum when max_i is set. The other lanes are idle
+// then (a block of those kinds has one channel). A build without them ties vec_i and
+// max_i to 0, and synthesis removes the vector path.
+//
 // Timing: taps arrive from the RAM outputs (valid_i) one cycle after the sequencer
 // issued their addresses; products are registered; the accumulate/shadow stage is the
 // cycle after. load_o marks that cycle for a last tap.
@@ -25,6 +31,10 @@ module sk_mac_array #(
   input  wire               last_i,    // k == K-1: the block is finished after this tap
   input  wire [8*Lanes-1:0] w_i,       // lane l: int8 weight in bits 8l+7..8l
   input  wire signed [8:0]  x_i,       // the activation, sign- or zero-extended to 9 bits
+  // vector mode: constant for a layer, except xshift_i which comes with each tap
+  input  wire               vec_i,     // lane 0 takes x * 2^xshift_i, not w * x
+  input  wire               max_i,     // lane 0 keeps the maximum (vec_i only)
+  input  wire [4:0]         xshift_i,
   // drain
   input  wire               pop_i,     // shift the shadow chain down by one lane
   output wire               load_o,    // the shadow chain is loaded at the end of this cycle
@@ -53,14 +63,23 @@ module sk_mac_array #(
   reg  [17*Lanes-1:0] prod_q;
   reg  [32*Lanes-1:0] shadow_q;
 
+  // Lane 0's vector-mode operand, registered like a product. The host's bounds keep
+  // x * 2^xshift (and every sum of them) within int32 (datapath §13, §14).
+  wire signed [31:0] x32 = {{23{x_i[8]}}, x_i};
+  reg  signed [31:0] vec_q;
+  always @(posedge clk_i) vec_q <= x32 <<< xshift_i;
+
   genvar l;
   generate
     for (l = 0; l < Lanes; l = l + 1) begin : gen_lane
       wire signed [7:0]  w      = w_i[8*l +: 8];
       wire signed [16:0] prod   = w * x_i;  // both operands signed: the product is signed
       wire signed [16:0] prev   = prod_q[17*l +: 17];
-      wire signed [31:0] prev32 = {{15{prev[16]}}, prev};
-      assign acc_d[32*l +: 32] = p_first_q ? prev32 : acc_q[32*l +: 32] + prev32;
+      wire signed [31:0] prev32 = (l == 0 && vec_i) ? vec_q : {{15{prev[16]}}, prev};
+      wire signed [31:0] acc    = acc_q[32*l +: 32];
+      wire signed [31:0] sum    = acc + prev32;
+      wire signed [31:0] best   = (prev32 > acc) ? prev32 : acc;
+      assign acc_d[32*l +: 32] = p_first_q ? prev32 : ((l == 0 && max_i) ? best : sum);
       always @(posedge clk_i) prod_q[17*l +: 17] <= prod;
     end
   endgenerate

@@ -24,7 +24,9 @@
 
 `default_nettype none
 
-module sk_requant (
+module sk_requant #(
+  parameter integer TagWidth = 16  // bits of the tag that travels with a channel
+) (
   input  wire               clk_i,
   input  wire               rst_ni,
   input  wire               flush_i,        // drop everything in flight
@@ -37,7 +39,7 @@ module sk_requant (
   input  wire signed [9:0]  hi_i,           // (§6: hi = 2^m - 1, lo = 0 or -2^m)
   // stage 0
   input  wire               valid_i,
-  input  wire [15:0]        n_i,            // output channel
+  input  wire [TagWidth-1:0] n_i,          // tag of the channel (where its output goes)
   input  wire [31:0]        acc_i,
   input  wire [1:0]         shift_sel_i,    // byte of shift_word_i that holds this channel's shift
   // stage 1: RAM data for the channel that was in stage 0 one cycle earlier
@@ -45,7 +47,7 @@ module sk_requant (
   input  wire [31:0]        shift_word_i,
   // stage 6
   output wire               valid_o,
-  output wire [15:0]        n_o,
+  output wire [TagWidth-1:0] n_o,
   output wire [31:0]        data_o,         // y[n] sign-extended, or the raw sum
   output wire               shift_err_o,    // a per-channel shift outside -16..31 (stage 1)
   output wire               busy_o          // a channel is in flight
@@ -64,9 +66,9 @@ module sk_requant (
     else valid_q <= {valid_q[Depth-1:1], valid_i};
   end
 
-  // The channel index travels alongside: stage k holds bits 16k-1 .. 16k-16.
-  reg [16*Depth-1:0] n_q;
-  always @(posedge clk_i) n_q <= {n_q[16*(Depth-1)-1:0], n_i};
+  // The tag travels alongside: stage k holds bits TagWidth*k-1 .. TagWidth*(k-1).
+  reg [TagWidth*Depth-1:0] n_q;
+  always @(posedge clk_i) n_q <= {n_q[TagWidth*(Depth-1)-1:0], n_i};
 
   // ---------------------------------------------------------------- stage 1
   reg [31:0] acc1_q;
@@ -194,7 +196,7 @@ module sk_requant (
   end
 
   assign valid_o = valid_q[Depth];
-  assign n_o     = n_q[16*Depth-1 -: 16];
+  assign n_o     = n_q[TagWidth*Depth-1 -: TagWidth];
   assign data_o  = data6_q;
   assign busy_o  = |valid_q;
 

@@ -14,6 +14,7 @@ module sk_arty_top #(
   parameter integer ShiftDepth = 512,
   parameter integer ActBytes   = 512,
   parameter integer MaxLayers  = 16,
+  parameter integer Cnn        = 0,     // no CNN extensions: the UP5K budget (docs/fpga.md)
   parameter integer ClksPerBit = 100    // 100 MHz / 1 Mbaud
 ) (
   input  wire       CLK100MHZ,
@@ -27,7 +28,7 @@ module sk_arty_top #(
 
   sk_board_uart #(
     .Lanes(Lanes), .WeightRows(WeightRows), .BiasDepth(BiasDepth), .ShiftDepth(ShiftDepth),
-    .ActBytes(ActBytes), .MaxLayers(MaxLayers), .ClksPerBit(ClksPerBit)
+    .ActBytes(ActBytes), .MaxLayers(MaxLayers), .Cnn(Cnn), .ClksPerBit(ClksPerBit)
   ) u_board (
     .clk_i(CLK100MHZ), .rst_ni(ck_rst), .uart_rx_i(uart_txd_in), .uart_tx_o(uart_rxd_out),
     .irq_o(irq)

@@ -12,6 +12,7 @@ module sk_board_uart #(
   parameter integer ShiftDepth  = 512,
   parameter integer ActBytes    = 512,
   parameter integer MaxLayers   = 16,
+  parameter integer Cnn         = 0,        // no CNN extensions: the UP5K budget (docs/fpga.md)
   parameter integer ClksPerBit  = 48,       // f_clk / baud: 48 MHz / 1 Mbaud
   parameter integer IdleTimeout = 1 << 16   // bridge: cycles before a stalled frame is dropped
 ) (
@@ -65,7 +66,7 @@ module sk_board_uart #(
 
   sk_axil_top #(
     .Lanes(Lanes), .WeightRows(WeightRows), .BiasDepth(BiasDepth), .ShiftDepth(ShiftDepth),
-    .ActBytes(ActBytes), .MaxLayers(MaxLayers), .AddrWidth(24)
+    .ActBytes(ActBytes), .MaxLayers(MaxLayers), .Cnn(Cnn), .AddrWidth(24)
   ) u_core (
     .clk_i(clk_i), .rst_ni(rst_n),
     .s_axil_awaddr(awaddr), .s_axil_awprot(awprot), .s_axil_awvalid(awvalid),

@@ -16,6 +16,7 @@ module sk_icebreaker_top #(
   parameter integer ShiftDepth = 512,
   parameter integer ActBytes   = 512,
   parameter integer MaxLayers  = 16,
+  parameter integer Cnn        = 0,     // no CNN extensions: the UP5K budget (docs/fpga.md)
   parameter integer ClockMhz   = 48,    // core clock: 48, 24 or 12 MHz (below the measured Fmax)
   parameter integer ClksPerBit = ClockMhz  // derived: 1 Mbaud
 ) (
@@ -52,7 +53,7 @@ module sk_icebreaker_top #(
 
   sk_board_uart #(
     .Lanes(Lanes), .WeightRows(WeightRows), .BiasDepth(BiasDepth), .ShiftDepth(ShiftDepth),
-    .ActBytes(ActBytes), .MaxLayers(MaxLayers), .ClksPerBit(ClksPerBit)
+    .ActBytes(ActBytes), .MaxLayers(MaxLayers), .Cnn(Cnn), .ClksPerBit(ClksPerBit)
   ) u_board (
     .clk_i(clk), .rst_ni(rst_n), .uart_rx_i(RX), .uart_tx_o(TX), .irq_o(irq)
   );

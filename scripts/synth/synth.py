@@ -41,7 +41,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 # Board build parameters of sk_icebreaker_top / sk_arty_top (rtl/sk_axil_top.v names).
 # Sized to the UP5K's 30 EBR: see docs/fpga.md "Memories".
-BOARD_PARAMS = {"WeightRows": 512, "BiasDepth": 512, "ShiftDepth": 512,
+BOARD_PARAMS = {"Cnn": 0, "WeightRows": 512, "BiasDepth": 512, "ShiftDepth": 512,
                 "ActBytes": 512, "MaxLayers": 16}
 BOARD_FILES = ["rtl/boards/sk_uart_rx.v", "rtl/boards/sk_uart_tx.v",
                "rtl/boards/sk_uart_axil_bridge.v", "rtl/boards/sk_board_uart.v"]

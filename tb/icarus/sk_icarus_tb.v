@@ -156,7 +156,7 @@ module sk_icarus_tb;
           case_bad = 1;
           if (errors_shown < 20)
             $display("FAIL case_%04d: no interrupt in %0d cycles (core state %0d layer %0d k %0d n0 %0d)",
-                     case_num, a, dut.u_core.state_q, dut.u_core.layer_q, dut.u_core.k_q, dut.u_core.n0_q);
+                     case_num, a, dut.u_core.state_q, dut.u_core.layer_q, dut.u_core.ci_q, dut.u_core.n0_q);
           errors_shown = errors_shown + 1;
         end
       end else if (op !== OpEnd) begin

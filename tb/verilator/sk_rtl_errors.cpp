@@ -75,6 +75,12 @@ struct Dev {
            (bias_base << SK_DESC_BIAS_BASE_SHIFT) | (shift_base << SK_DESC_SHIFT_BASE_SHIFT));
         wr(base + 4 * SK_DESC_SHIFT_WORD, w3);
     }
+    // Extension words 0..11 of a layer (its descriptor needs SK_DESC_EXT_MASK in word 3).
+    void xdesc(uint32_t layer, const uint32_t (&words)[SK_XDESC_WORDS])
+    {
+        for (uint32_t w = 0; w < SK_XDESC_WORDS; w++)
+            wr(SK_WIN_XDESC_BASE + SK_XDESC_BYTES * layer + 4 * w, words[w]);
+    }
     // start, wait for the interrupt (enabled here), return the cycles waited
     bool run(uint32_t layers, uint32_t timeout_us = 2000)
     {
@@ -121,14 +127,15 @@ int main(int argc, char **argv)
         CHECK(row_bytes == 8 && bias_depth == SK_DEFAULT_BIAS_DEPTH);
         CHECK(shift_depth == SK_DEFAULT_SHIFT_DEPTH && act_bytes == SK_DEFAULT_ACT_BYTES);
         CHECK(max_layers == SK_DEFAULT_MAX_LAYERS && d.rd(SK_REG_MAX_BATCH) == 1);
+        CHECK(d.rd(SK_REG_FEATURES) == (SK_DEFAULT_CNN ? SK_FEATURES_CNN_MASK : 0u));
         CHECK(d.status() == 0);
         CHECK(d.rd(SK_REG_NUM_LAYERS) == 1 && d.rd(SK_REG_IRQ_ENABLE) == 0);
         CHECK(d.rd(SK_REG_CTRL) == 0);
     });
 
     test("SLVERR on unmapped addresses and past each memory", [&] {
-        const uint32_t bad[] = {0x04C, 0xFFC, 0x2000, 0x8000, 0x030000, 0x060000, 0x7FFFFC,
-                                SK_WIN_DESC_BASE + 16 * max_layers, SK_WIN_BIAS_BASE + 4 * bias_depth,
+        const uint32_t bad[] = {0x050, 0xFFC, 0x2000, 0x8000, 0x030000, 0x060000, 0x7FFFFC,
+                                SK_WIN_DESC_BASE + 16 * max_layers, SK_WIN_XDESC_BASE + 64 * max_layers, SK_WIN_BIAS_BASE + 4 * bias_depth,
                                 SK_WIN_SHIFT_BASE + shift_depth, SK_WIN_ACT0_BASE + act_bytes,
                                 SK_WIN_ACT1_BASE + act_bytes, SK_WIN_WEIGHTS_BASE + rows * row_bytes};
         for (uint32_t a : bad) {
@@ -148,12 +155,13 @@ int main(int argc, char **argv)
         d.wr(SK_WIN_BIAS_BASE + 4 + 1, 0x89ABCDEFu);
         CHECK(d.rd(SK_WIN_BIAS_BASE + 4) == 0x89ABCDEFu);
         CHECK(d.rd(SK_WIN_BIAS_BASE + 4 + 2) == 0x89ABCDEFu);
-        CHECK(d.rd_err(0x04C + 2));                              // still no register
+        CHECK(d.rd_err(0x050 + 2));                              // still no register
         CHECK(d.wr_err(SK_WIN_BIAS_BASE + 4 * bias_depth + 1, 1));  // still past BIAS
     });
 
     test("window read-back", [&] {
-        const uint32_t addrs[] = {SK_WIN_DESC_BASE + 16 * max_layers - 4, SK_WIN_BIAS_BASE + 4,
+        const uint32_t addrs[] = {SK_WIN_DESC_BASE + 16 * max_layers - 4, SK_WIN_XDESC_BASE + 44,
+                                  SK_WIN_XDESC_BASE + 64 * max_layers - 4, SK_WIN_BIAS_BASE + 4,
                                   SK_WIN_BIAS_BASE + 4 * bias_depth - 4, SK_WIN_SHIFT_BASE + 8,
                                   SK_WIN_ACT0_BASE + 12, SK_WIN_ACT1_BASE + act_bytes - 4,
                                   SK_WIN_WEIGHTS_BASE, SK_WIN_WEIGHTS_BASE + 4,
@@ -188,6 +196,16 @@ int main(int argc, char **argv)
     const uint32_t good_w3 = w3_plain(4);
     auto good = [&](uint32_t layer, uint32_t k, uint32_t n, uint32_t wb, uint32_t bb) {
         d.desc(layer, k, n, wb, bb, bb, good_w3);
+    };
+    // Layer 0 as an EXT dense 8 -> 8 (ACT0 byte 0 to ACT1 byte 0); w3_extra goes into
+    // descriptor word 3, x0 into extension word 0, and extension word `word` is then
+    // overwritten with `value` (word 0: value is ORed in).
+    auto ext_dense = [&](uint32_t w3_extra, uint32_t x0, uint32_t word = 0, uint32_t value = 0) {
+        d.desc(0, 8, 8, 0, 0, 0, good_w3 | SK_DESC_EXT_MASK | w3_extra);
+        uint32_t x[SK_XDESC_WORDS] = {x0, 0, 0x10000u, 0, 0x00010001u, 0x01010008u, 0x0101u,
+                                      0x00010001u, 8, 8, 8, 0};
+        x[word] = word == 0 ? x[0] | value : value;
+        d.xdesc(0, x);
     };
     const BadCase cases[] = {
         {"K = 0", 1, SK_HWERR_DESC_DIMS, 0, [&] { good(0, 0, 8, 0, 0); }},
@@ -228,8 +246,39 @@ int main(int argc, char **argv)
              d.desc(0, 8, 8, 0, 0, shift_depth - 7, good_w3 | SK_DESC_PER_CHANNEL_MASK);
          }},
         {"K larger than a buffer", 1, SK_HWERR_ACT_RANGE, 0, [&] { good(0, act_bytes + 1, 8, 0, 0); }},
-        {"raw output larger than a buffer", 1, SK_HWERR_ACT_RANGE, 0, [&] {
-             d.desc(0, 8, act_bytes / 4 + 1, 0, 0, 0, good_w3 | SK_DESC_RAW_MASK);
+        // (in the default build such an N already fails BIAS_RANGE, which comes first)
+        {"raw output larger than a buffer", 1,
+         act_bytes / 4 + 1 <= bias_depth ? SK_HWERR_ACT_RANGE : SK_HWERR_BIAS_RANGE, 0,
+         [&] { d.desc(0, 8, act_bytes / 4 + 1, 0, 0, 0, good_w3 | SK_DESC_RAW_MASK); }},
+        // Extension descriptors (docs/regmap.md "Extension descriptor"): an 8 -> 8 dense
+        // layer at explicit addresses, ACT0 byte 0 to ACT1 byte 0, with one field broken.
+        {"EXT: KIND 5", 1, SK_HWERR_DESC_FIELD, 0, [&] { ext_dense(0, 5u << SK_XDESC_KIND_SHIFT); }},
+        {"EXT: DEPTHWISE on a maxpool", 1, SK_HWERR_DESC_FIELD, 0, [&] {
+             ext_dense(0, 2u << SK_XDESC_KIND_SHIFT | SK_XDESC_DEPTHWISE_MASK);
+         }},
+        {"EXT: PER_CHANNEL on an avgpool", 1, SK_HWERR_DESC_FIELD, 0, [&] {
+             ext_dense(SK_DESC_PER_CHANNEL_MASK, 3u << SK_XDESC_KIND_SHIFT);
+         }},
+        {"EXT: RAW on a maxpool", 1, SK_HWERR_DESC_FIELD, 0, [&] {
+             ext_dense(SK_DESC_RAW_MASK, 2u << SK_XDESC_KIND_SHIFT);
+         }},
+        {"EXT: PT >= KH", 1, SK_HWERR_DESC_FIELD, 0, [&] { ext_dense(0, 0, 6, 1u << SK_XDESC_PT_SHIFT | 0x0101u); }},
+        {"EXT: RAW output at an unaligned OUT_ADDR", 1, SK_HWERR_DESC_FIELD, 0, [&] {
+             ext_dense(SK_DESC_RAW_MASK, 0, 2, 0x10002u);
+         }},
+        {"EXT: reserved bit in extension word 11", 1, SK_HWERR_DESC_FIELD, 0, [&] { ext_dense(0, 0, 11, 1u << 31); }},
+        {"EXT: W = 0", 1, SK_HWERR_DESC_DIMS, 0, [&] { ext_dense(0, 0, 4, 1u); }},
+        {"EXT: IN_ADDR past the buffer", 1, SK_HWERR_ACT_RANGE, 0, [&] { ext_dense(0, 0, 1, act_bytes); }},
+        {"EXT: a tap reads past the buffer", 1, SK_HWERR_ACT_RANGE, 0, [&] { ext_dense(0, 0, 1, act_bytes - 4); }},
+        {"EXT: outputs run past the buffer", 1, SK_HWERR_ACT_RANGE, 0, [&] {
+             ext_dense(0, 0, 2, 0x10000u | (act_bytes - 4));
+         }},
+        {"EXT: IN_SIGNED != previous OUT_SIGNED", 2, SK_HWERR_DESC_CHAIN, 1, [&] {
+             ext_dense(0, 0);
+             d.desc(1, 8, 8, 8, 8, 8, (good_w3 & ~SK_DESC_IN_SIGNED_MASK) | SK_DESC_EXT_MASK);
+             uint32_t x[SK_XDESC_WORDS] = {0, 0x10000u, 0, 0, 0x00010001u, 0x01010008u, 0x0101u,
+                                           0x00010001u, 8, 8, 8, 0};
+             d.xdesc(1, x);
          }},
     };
     for (const BadCase &c : cases) {
