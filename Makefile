@@ -20,8 +20,8 @@ PYTHON ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo pyth
 
 TEST_TARGETS :=
 HELP_LINES := "  demo         train the digits MLP with PoT QAT and run it bit-exactly on every rung" \
-              "               (DATASET=fashion-mnist for Fashion-MNIST; ARCH=cnn trains a small CNN and" \
-              "               checks the trainer and golden rungs: the core runs dense layers only so far);" \
+              "               (DATASET=fashion-mnist for Fashion-MNIST; ARCH=cnn trains a small CNN;" \
+              "               DEMO_ARGS=\"--epochs 1 --qat-epochs 1 --samples 200\" for a quick run);" \
               "               report in build/demo/"
 
 include cmodel/cmodel.mk
@@ -39,6 +39,8 @@ include cmodel/cmodel.mk
 # The main flow (docs/verification.md): train, export, run every rung, report.
 DATASET ?= digits
 ARCH ?= mlp
+# more options of scripts/demo.py (--epochs, --qat-epochs, --samples, --rounding)
+DEMO_ARGS ?=
 
 .PHONY: all deps test help clean demo demo-run
 all: $(ALL_TARGETS)
@@ -54,7 +56,7 @@ demo:
 	$(MAKE) --no-print-directory demo-run
 
 demo-run: $(SHIFTKIT_CLI) $(LIBSHIFTKIT_SO) $(SHIFTKIT_DEVICE) $(SHIFTKIT_RTL) $(SHIFTKIT_SC_LINKS)
-	$(PYTHON) scripts/demo.py --dataset $(DATASET) --arch $(ARCH) -o $(BUILD)/demo
+	$(PYTHON) scripts/demo.py --dataset $(DATASET) --arch $(ARCH) $(DEMO_ARGS) -o $(BUILD)/demo
 
 help:
 	@echo "shiftkit make targets:"
