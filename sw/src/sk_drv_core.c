@@ -1,5 +1,5 @@
 /* sk_drv_core.c — the driver's device life cycle: open (ID, version, reset, build
- * parameters), reset, register access, and running a batch (input, START, bounded
+ * parameters, FEATURES), reset, register access, and running a batch (input, START, bounded
  * wait, STATUS, output, performance counters), following docs/regmap.md "A run". */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +32,7 @@ static const char *reg_name(uint32_t offset)
     case SK_REG_PERF_CYCLES: return "PERF_CYCLES";
     case SK_REG_PERF_MACS: return "PERF_MACS";
     case SK_REG_PERF_STALLS: return "PERF_STALLS";
+    case SK_REG_FEATURES: return "FEATURES";
     default: return "window";
     }
 }
@@ -106,6 +107,10 @@ static sk_drv_status read_info(sk_drv *drv, sk_error *err)
         return sk_drv_fail(err, SK_DRV_ERR_NO_DEVICE, "implausible build parameters LANES=%u "
                            "WEIGHT_ROWS=%u WEIGHT_ROW_BYTES=%u", in->lanes, in->weight_rows,
                            in->weight_row_bytes);
+    /* FEATURES came with register map 1.1: a 1.0 device has none (and no register) */
+    drv->info.features = 0;
+    if ((in->version & SK_VERSION_MINOR_MASK) >> SK_VERSION_MINOR_SHIFT >= 1)
+        return sk_drv_rd(drv, SK_REG_FEATURES, &drv->info.features, err);
     return SK_DRV_OK;
 }
 
@@ -134,10 +139,10 @@ sk_drv_status sk_drv_open(const sk_hal *hal, const sk_drv_options *opt, sk_drv *
         st = sk_drv_rd(drv, SK_REG_VERSION, &version, err);
     uint32_t major = (version & SK_VERSION_MAJOR_MASK) >> SK_VERSION_MAJOR_SHIFT;
     uint32_t minor = (version & SK_VERSION_MINOR_MASK) >> SK_VERSION_MINOR_SHIFT;
-    /* same MAJOR, MINOR at least ours: with MAJOR equal that is version >= our value */
-    if (st == SK_DRV_OK && (major != SK_VERSION_MAJOR || version < SK_VERSION_VALUE))
+    /* same MAJOR; any MINOR: dense models need 1.0, CNN models FEATURES.CNN (1.1) */
+    if (st == SK_DRV_OK && major != SK_VERSION_MAJOR)
         st = sk_drv_fail(err, SK_DRV_ERR_VERSION, "device register map %u.%u, driver needs "
-                         "%u.x with x >= %u", major, minor, SK_VERSION_MAJOR, SK_VERSION_MINOR);
+                         "%u.x", major, minor, SK_VERSION_MAJOR);
     drv->info.version = version;
     if (st == SK_DRV_OK)
         st = sk_drv_reset(drv, err);
@@ -219,7 +224,7 @@ static sk_drv_status check_input(const sk_drv_loaded *m, const int32_t *x, size_
                                  sk_error *err)
 {
     int32_t lo = sk_qtype_min(m->in), hi = sk_qtype_max(m->in);
-    for (uint32_t k = 0; k < m->k0; k++)
+    for (uint32_t k = 0; k < m->in_elems; k++)
         if (x[k] < lo || x[k] > hi)
             return sk_drv_fail(err, SK_DRV_ERR_INPUT, "sample %zu index %u: value %d outside "
                                "the model's %s %d-bit input range %d..%d", sample, k, x[k],
@@ -227,29 +232,31 @@ static sk_drv_status check_input(const sk_drv_loaded *m, const int32_t *x, size_
     return SK_DRV_OK;
 }
 
-/* Input bytes into ACT0, little-endian, ceil(K0/4) words (regmap "Input"). */
+/* Input bytes, little-endian, ceil(elements/4) words (regmap "Input"), at ACT0 for a
+ * dense model, at layer 0's IN_ADDR for an EXT one (always a multiple of 4). */
 static sk_drv_status write_input(sk_drv *drv, const int32_t *x, sk_error *err)
 {
-    uint32_t k0 = drv->model.k0;
-    for (uint32_t k = 0; k < k0; k += 4) {
+    const uint32_t elems = drv->model.in_elems, base = drv->model.in_offset;
+    for (uint32_t k = 0; k < elems; k += 4) {
         uint32_t word = 0;
-        for (uint32_t b = 0; b < 4 && k + b < k0; b++)
+        for (uint32_t b = 0; b < 4 && k + b < elems; b++)
             word |= ((uint32_t)x[k + b] & 0xFFu) << (8 * b);
-        sk_drv_status st = sk_drv_wr(drv, SK_WIN_ACT0_BASE + k, word, err);
+        sk_drv_status st = sk_drv_wr(drv, base + k, word, err);
         if (st != SK_DRV_OK)
             return st;
     }
     return SK_DRV_OK;
 }
 
-/* Output from ACT(L % 2): int8/uint8 bytes, or int32 words for a raw layer. */
+/* Output from ACT(L % 2) (dense model) or the last layer's OUT_ADDR (EXT): int8/uint8
+ * bytes, or int32 words for a raw layer. */
 static sk_drv_status read_output(sk_drv *drv, int32_t *y, sk_error *err)
 {
     const sk_drv_loaded *m = &drv->model;
-    uint32_t base = m->num_layers % 2 ? SK_WIN_ACT1_BASE : SK_WIN_ACT0_BASE;
+    const uint32_t base = m->out_offset;
     uint32_t word = 0;
     sk_drv_status st;
-    for (uint32_t n = 0; n < m->n_last; n++) {
+    for (uint32_t n = 0; n < m->out_elems; n++) {
         if (m->raw) {
             if ((st = sk_drv_rd(drv, base + 4 * n, &word, err)) != SK_DRV_OK)
                 return st;
@@ -314,14 +321,15 @@ sk_drv_status sk_drv_run(sk_drv *drv, const int32_t *input, size_t batch, int32_
                            "sk_drv_load_model (or after a reset)");
     const sk_drv_loaded *m = &drv->model;
     for (size_t b = 0; b < batch; b++) {
-        sk_drv_status st = check_input(m, input + b * m->k0, b, err);
+        sk_drv_status st = check_input(m, input + b * m->in_elems, b, err);
         if (st != SK_DRV_OK)
             return st;
     }
     sk_drv_perf total = {0};
     /* MAX_BATCH is 1 in register map 1.x: one START per sample. */
     for (size_t b = 0; b < batch; b++) {
-        sk_drv_status st = run_one(drv, input + b * m->k0, output + b * m->n_last, &total, b, err);
+        sk_drv_status st = run_one(drv, input + b * m->in_elems, output + b * m->out_elems,
+                                   &total, b, err);
         if (st != SK_DRV_OK)
             return st;
     }

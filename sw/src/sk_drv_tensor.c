@@ -26,15 +26,31 @@ sk_drv_status sk_drv_tensor_batch(const sk_model *model, const sk_tensor *input,
 {
     if (!model || !input || !batch || model->num_layers == 0)
         return sk_drv_fail(err, SK_DRV_ERR_BAD_ARG, "sk_drv_tensor_batch: NULL argument");
-    sk_drv_status kinds = sk_drv_check_kinds(model, err); /* before reading k as inputs */
-    if (kinds != SK_DRV_OK)
-        return kinds;
-    uint32_t k0 = model->layers[0].k;
-    size_t rows = input->ndim == 1 ? 1 : input->shape[0];
-    size_t cols = input->ndim == 1 ? input->shape[0] : input->shape[1];
-    if (input->ndim < 1 || input->ndim > 2 || cols != k0 || rows == 0)
-        return sk_drv_fail(err, SK_DRV_ERR_INPUT, "input: shape does not match the model's %u"
-                           " inputs (want [batch][%u] or [%u])", k0, k0, k0);
+    /* the golden rule (sk_infer): [batch][k0] or [k0]; a spatial first layer also takes
+     * [batch][H][W][C] or [H][W][C], k0 = H*W*C */
+    const sk_shape s = sk_model_in_shape(model);
+    const uint64_t k0 = sk_shape_size(s);
+    const bool spatial = model->layers[0].kind != SK_LAYER_DENSE;
+    size_t rows = 0;
+    bool ok = false;
+    if (input->ndim == 1 || input->ndim == 2) {
+        rows = input->ndim == 1 ? 1 : input->shape[0];
+        ok = input->shape[input->ndim - 1] == k0;
+    } else if (spatial && (input->ndim == 3 || input->ndim == 4)) {
+        const size_t *hwc = &input->shape[input->ndim - 3];
+        rows = input->ndim == 3 ? 1 : input->shape[0];
+        ok = hwc[0] == s.h && hwc[1] == s.w && hwc[2] == s.c;
+    }
+    if (!ok || rows == 0) {
+        if (spatial)
+            return sk_drv_fail(err, SK_DRV_ERR_INPUT, "input: shape does not match the model's "
+                               "%ux%ux%u input (want [batch][%u][%u][%u], [batch][%llu] or "
+                               "[%llu])", s.h, s.w, s.c, s.h, s.w, s.c, (unsigned long long)k0,
+                               (unsigned long long)k0);
+        return sk_drv_fail(err, SK_DRV_ERR_INPUT, "input: shape does not match the model's %llu"
+                           " inputs (want [batch][%llu] or [%llu])", (unsigned long long)k0,
+                           (unsigned long long)k0, (unsigned long long)k0);
+    }
     *batch = rows;
     return SK_DRV_OK;
 }
@@ -47,10 +63,18 @@ sk_drv_status sk_drv_run_tensor(const sk_hal *hal, const sk_drv_options *opt,
     sk_drv_status st = sk_drv_tensor_batch(model, input, &batch, err);
     if (st != SK_DRV_OK || !output)
         return st != SK_DRV_OK ? st : sk_drv_fail(err, SK_DRV_ERR_BAD_ARG, "NULL output");
-    const sk_layer *last = &model->layers[model->num_layers - 1];
+    const uint32_t last = model->num_layers - 1;
+    const sk_shape out = sk_layer_out_shape(model, last);
+    const size_t n = (size_t)sk_shape_size(out);
     memset(output, 0, sizeof *output);
-    if (sk_tensor_alloc2(output, sk_layer_out_dtype(last), batch, last->n) != SK_OK)
-        return sk_drv_fail(err, SK_DRV_ERR_NOMEM, "output tensor [%zu][%u]", batch, last->n);
+    if (sk_tensor_alloc2(output, sk_layer_out_dtype(&model->layers[last]), batch, n) != SK_OK)
+        return sk_drv_fail(err, SK_DRV_ERR_NOMEM, "output tensor [%zu][%zu]", batch, n);
+    if (model->layers[last].kind != SK_LAYER_DENSE) { /* [batch][OH][OW][C], as sk_infer */
+        output->ndim = 4;
+        output->shape[1] = out.h;
+        output->shape[2] = out.w;
+        output->shape[3] = out.c;
+    }
     sk_drv *drv = NULL;
     st = sk_drv_open(hal, opt, &drv, err);
     if (st == SK_DRV_OK)

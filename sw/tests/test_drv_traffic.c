@@ -5,6 +5,7 @@
  * for the model of test_hand_model, never taken from the driver. The HAL under the
  * recorder is the C device model, so the recorded reads are what a device answers. */
 #include "sk_drv_test_util.h"
+#include "shiftkit/sk_regs.h"
 
 typedef struct expect_write {
     uint32_t offset, value;
@@ -22,18 +23,19 @@ static void assert_writes(const sk_rec_hal *rec, const expect_write *want, size_
 }
 
 /* Open: ID first, VERSION, SOFT_RESET, STATUS until idle, the eight build-parameter
- * registers, then IRQ_ENABLE.DONE (interrupt mode). */
+ * registers, FEATURES (register map 1.1: CNN = 1 in the default build), then
+ * IRQ_ENABLE.DONE (interrupt mode). */
 static void test_open_traffic(void **state)
 {
     (void)state;
     test_rig r;
     rig_open(&r, NULL, NULL);
     const sk_rec_access want[] = {
-        {'R', 0x000, 0x534B4143}, {'R', 0x004, 0x00010000}, {'W', 0x008, 0x2},
+        {'R', 0x000, 0x534B4143}, {'R', 0x004, 0x00010001}, {'W', 0x008, 0x2},
         {'R', 0x010, 0},          {'R', 0x020, 8},          {'R', 0x024, 16384},
         {'R', 0x028, 8},          {'R', 0x02C, 2048},       {'R', 0x030, 2048},
-        {'R', 0x034, 2048},       {'R', 0x038, 64},         {'R', 0x03C, 1},
-        {'W', 0x00C, 0x1},
+        {'R', 0x034, 16384},      {'R', 0x038, 64},         {'R', 0x03C, 1},
+        {'R', 0x04C, 0x1},        {'W', 0x00C, 0x1},
     };
     assert_int_equal(r.rec.count, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < r.rec.count; i++) {
@@ -45,6 +47,7 @@ static void test_open_traffic(void **state)
     assert_int_equal(info->lanes, 8);
     assert_int_equal(info->weight_rows, 16384);
     assert_int_equal(info->max_batch, 1);
+    assert_int_equal(info->features, SK_FEATURES_CNN_MASK);
     rig_close(&r);
 }
 

@@ -48,9 +48,10 @@ typedef enum sk_drv_status {
     SK_DRV_ERR_NO_DEVICE,      /* the ID register does not hold the shiftkit magic */
     SK_DRV_ERR_VERSION,        /* the device's register-map version is not supported */
     SK_DRV_ERR_MODEL_TOO_LARGE,/* the model does not fit a device memory (named in msg) */
-    SK_DRV_ERR_UNSUPPORTED,    /* the model uses something this device build cannot do */
+    SK_DRV_ERR_UNSUPPORTED,    /* the model uses something this device build cannot do, e.g.
+                                  a kernel, stride or padding above 255 (named in msg) */
     SK_DRV_ERR_BAD_MODEL,      /* the model fails sk_model_validate, or has a layer kind other
-                                  than dense (this core runs dense layers only) */
+                                  than dense and the device lacks FEATURES.CNN */
     SK_DRV_ERR_NO_MODEL,       /* run before a successful load */
     SK_DRV_ERR_INPUT,          /* input value outside the model's input type */
     SK_DRV_ERR_BUSY,           /* the device is busy: start refused */
@@ -88,12 +89,14 @@ typedef struct sk_drv_info {
     uint32_t act_bytes;        /* bytes of each activation buffer */
     uint32_t max_layers;       /* layer descriptors */
     uint32_t max_batch;        /* samples per START */
+    uint32_t features;         /* FEATURES (SK_FEATURES_*_MASK); 0 on a register map 1.0 device */
 } sk_drv_info;
 
 typedef struct sk_drv sk_drv;
 
-/* Open a device behind `hal` (copied): soft reset, check ID and version, read the
- * build parameters. `opt` may be NULL for defaults. */
+/* Open a device behind `hal` (copied): check ID and version (major 1, any minor), soft
+ * reset, read the build parameters and (minor >= 1) FEATURES. `opt` may be NULL for
+ * defaults. */
 SK_MUST_CHECK sk_drv_status sk_drv_open(const sk_hal *hal, const sk_drv_options *opt,
                                         sk_drv **drv, sk_error *err);
 void sk_drv_close(sk_drv *drv);
@@ -108,21 +111,26 @@ typedef struct sk_drv_load_report {
     uint32_t bias_entries;     /* bias entries used: sum of N */
     uint32_t shift_entries;    /* shift entries spanned (per-channel layers; shifts share
                                   the bias layout) */
-    uint32_t max_act_bytes;    /* largest activation vector in bytes (raw outputs 4 per value) */
+    uint32_t max_act_bytes;    /* largest activation tensor in bytes (raw outputs 4 per value) */
     uint32_t num_layers;
-    uint64_t model_words;      /* the packed model: weight + bias + shift + descriptor words
-                                  that hold model data, each counted once */
+    uint64_t model_words;      /* the packed model: weight + bias + shift + descriptor (and,
+                                  for a CNN model, extension descriptor) words, each once */
     uint64_t words_written;    /* bus writes the load issued (model_words + NUM_LAYERS) */
 } sk_drv_load_report;
 
-/* Fit check only: fill `need` and fail with SK_DRV_ERR_MODEL_TOO_LARGE naming the
- * first memory that overflows and by how much. Touches no register. */
+/* Fit check only: fill `need` and fail as sk_drv_load_model would (SK_DRV_ERR_BAD_MODEL
+ * for a CNN model on a device without FEATURES.CNN, SK_DRV_ERR_MODEL_TOO_LARGE naming
+ * the first memory that overflows and by how much, SK_DRV_ERR_UNSUPPORTED naming a
+ * field too wide for its descriptor). Touches no register. */
 SK_MUST_CHECK sk_drv_status sk_drv_check_fit(const sk_drv *drv, const sk_model *model,
                                              sk_drv_load_report *need, sk_error *err);
 
 /* Validate, fit-check and write a model (weights, biases, shifts, descriptors); each
- * word is written once. `report` may be NULL. Only the model's shape and types are
- * kept (to check inputs and decode outputs): the caller may free it afterwards. */
+ * word is written once. A model of dense layers only is a register map 1.0 image; any
+ * other kind (conv2d, pooling, add) needs FEATURES.CNN and is lowered with EXT
+ * descriptors and placed activations (docs/driver.md "CNN models"). `report` may be
+ * NULL. Only the model's shape and types are kept (to check inputs and decode outputs):
+ * the caller may free it afterwards. */
 SK_MUST_CHECK sk_drv_status sk_drv_load_model(sk_drv *drv, const sk_model *model,
                                               sk_drv_load_report *report, sk_error *err);
 
@@ -134,9 +142,10 @@ typedef struct sk_drv_perf {
     uint32_t starts;        /* starts the batch needed */
 } sk_drv_perf;
 
-/* Run `batch` samples: input [batch][k0] int32 in the model's input type, output
- * [batch][n_last] int32 (activations, or accumulators for a raw last layer). Batches
- * larger than the device's max_batch are split. `perf` may be NULL. */
+/* Run `batch` samples: input [batch][k0] int32 in the model's input type (k0 = H*W*C
+ * of the model's input shape, HWC order), output [batch][n_last] int32 (n_last = the
+ * last layer's output size, HWC; activations, or accumulators for a raw last layer).
+ * Batches larger than the device's max_batch are split. `perf` may be NULL. */
 SK_MUST_CHECK sk_drv_status sk_drv_run(sk_drv *drv, const int32_t *input, size_t batch,
                                        int32_t *output, sk_drv_perf *perf, sk_error *err);
 
@@ -152,14 +161,16 @@ SK_MUST_CHECK sk_drv_status sk_drv_read_perf(sk_drv *drv, sk_drv_perf *perf, sk_
  * its device), every other device-side failure -> SK_ERR_DEVICE. */
 sk_status sk_drv_to_sk_status(sk_drv_status status);
 
-/* Samples in `input` for `model`: a [batch][K0] tensor or a 1-D [K0] single sample;
+/* Samples in `input` for `model`: a [batch][K0] tensor or a 1-D [K0] single sample,
+ * and when the first layer is spatial also [batch][H][W][C] or [H][W][C] (as sk_infer);
  * fails with SK_DRV_ERR_INPUT naming the expected shape. */
 SK_MUST_CHECK sk_drv_status sk_drv_tensor_batch(const sk_model *model, const sk_tensor *input,
                                                 size_t *batch, sk_error *err);
 
 /* Open the device behind `hal`, load `model`, run `input` (sk_drv_tensor_batch) and
- * allocate `output` as [batch][N_last] with the last layer's dtype
- * (sk_layer_out_dtype); close the driver. `opt`, `load` and `perf` may be NULL. On
+ * allocate `output` as [batch][N_last] ([batch][OH][OW][C] when the last layer is
+ * spatial, as sk_infer) with the last layer's dtype (sk_layer_out_dtype); close the
+ * driver. `opt`, `load` and `perf` may be NULL. On
  * failure `output` is left empty. */
 SK_MUST_CHECK sk_drv_status sk_drv_run_tensor(const sk_hal *hal, const sk_drv_options *opt,
                                               const sk_model *model, const sk_tensor *input,
