@@ -27,6 +27,7 @@ void sk_device_default_config(sk_device_config *cfg)
         .shift_depth = SK_DEFAULT_SHIFT_DEPTH,
         .act_bytes = SK_DEFAULT_ACT_BYTES,
         .max_layers = SK_DEFAULT_MAX_LAYERS,
+        .cnn = SK_DEFAULT_CNN,
         .clock_mhz = 100,
         .bus_cycles = 4,
     };
@@ -58,6 +59,8 @@ sk_status sk_device_create(const sk_device_config *cfg, sk_device **out, sk_erro
     if (cfg->max_layers < 1 || cfg->max_layers > 255 ||
         cfg->max_layers * SK_DESC_BYTES > SK_WIN_DESC_SPAN)
         return fail_arg(err, "device config: max_layers must be 1..255 and fit the DESC window");
+    if (cfg->cnn > 1)
+        return fail_arg(err, "device config: cnn must be 0 or 1");
     if (cfg->clock_mhz < 1)
         return fail_arg(err, "device config: clock_mhz must be >= 1");
 
@@ -75,8 +78,10 @@ sk_status sk_device_create(const sk_device_config *cfg, sk_device **out, sk_erro
     dev->act[0] = calloc(cfg->act_bytes, 1);
     dev->act[1] = calloc(cfg->act_bytes, 1);
     dev->desc = calloc((size_t)cfg->max_layers * SK_DESC_WORDS, sizeof *dev->desc);
+    if (cfg->cnn)
+        dev->xdesc = calloc((size_t)cfg->max_layers * SK_XDESC_BYTES / 4, sizeof *dev->xdesc);
     if (!dev->weights || !dev->bias || !dev->shift || !dev->act[0] || !dev->act[1] ||
-        !dev->desc) {
+        !dev->desc || (cfg->cnn && !dev->xdesc)) {
         sk_device_free(dev);
         if (err)
             snprintf(err->msg, sizeof err->msg, "device model: memories of this build");
@@ -97,6 +102,7 @@ void sk_device_free(sk_device *dev)
     free(dev->act[0]);
     free(dev->act[1]);
     free(dev->desc);
+    free(dev->xdesc);
     free(dev);
 }
 
@@ -165,12 +171,15 @@ static void soft_reset(sk_device *dev)
 }
 
 /* Which window `offset` lands in, its offset inside it, and whether this build has it. */
-typedef enum window { WIN_NONE, WIN_DESC, WIN_BIAS, WIN_SHIFT, WIN_ACT0, WIN_ACT1, WIN_WEIGHTS } window;
+typedef enum window {
+    WIN_NONE, WIN_DESC, WIN_XDESC, WIN_BIAS, WIN_SHIFT, WIN_ACT0, WIN_ACT1, WIN_WEIGHTS
+} window;
 
 static window find_window(const sk_device *dev, uint32_t offset, uint32_t *rel, bool *in_size)
 {
     static const struct { window w; uint32_t base, span; } map[] = {
         {WIN_DESC, SK_WIN_DESC_BASE, SK_WIN_DESC_SPAN},
+        {WIN_XDESC, SK_WIN_XDESC_BASE, SK_WIN_XDESC_SPAN},
         {WIN_BIAS, SK_WIN_BIAS_BASE, SK_WIN_BIAS_SPAN},
         {WIN_SHIFT, SK_WIN_SHIFT_BASE, SK_WIN_SHIFT_SPAN},
         {WIN_ACT0, SK_WIN_ACT0_BASE, SK_WIN_ACT0_SPAN},
@@ -185,6 +194,8 @@ static window find_window(const sk_device *dev, uint32_t offset, uint32_t *rel, 
         uint64_t size = 0;
         switch (map[i].w) {
         case WIN_DESC: size = (uint64_t)c->max_layers * SK_DESC_BYTES; break;
+        /* a build without FEATURES.CNN answers SLVERR on the whole window */
+        case WIN_XDESC: size = c->cnn ? (uint64_t)c->max_layers * SK_XDESC_BYTES : 0; break;
         case WIN_BIAS: size = (uint64_t)c->bias_depth * 4; break;
         case WIN_SHIFT: size = c->shift_depth; break;
         case WIN_ACT0:
@@ -245,6 +256,7 @@ static int read_register(sk_device *dev, uint32_t offset, uint32_t *value)
         return 0;
     case SK_REG_PERF_MACS: *value = dev->perf_macs; return 0;
     case SK_REG_PERF_STALLS: *value = dev->perf_stalls; return 0;
+    case SK_REG_FEATURES: *value = c->cnn ? SK_FEATURES_CNN_MASK : 0; return 0;
     default: return -1;
     }
 }
@@ -266,7 +278,7 @@ static int write_register(sk_device *dev, uint32_t offset, uint32_t value)
     case SK_REG_LANES: case SK_REG_WEIGHT_ROWS: case SK_REG_WEIGHT_ROW_BYTES:
     case SK_REG_BIAS_DEPTH: case SK_REG_SHIFT_DEPTH: case SK_REG_ACT_BYTES:
     case SK_REG_MAX_LAYERS: case SK_REG_MAX_BATCH: case SK_REG_PERF_CYCLES:
-    case SK_REG_PERF_MACS: case SK_REG_PERF_STALLS:
+    case SK_REG_PERF_MACS: case SK_REG_PERF_STALLS: case SK_REG_FEATURES:
         return 0; /* read-only: the write is ignored with OKAY */
     default: return -1;
     }
@@ -297,6 +309,7 @@ int sk_device_read32(sk_device *dev, uint32_t offset, uint32_t *value)
         return -1;
     switch (w) {
     case WIN_DESC: *value = dev->desc[rel / 4]; break;
+    case WIN_XDESC: *value = dev->xdesc[rel / 4]; break;
     case WIN_BIAS: *value = (uint32_t)dev->bias[rel / 4]; break;
     case WIN_SHIFT: *value = get_bytes((const uint8_t *)dev->shift + rel); break;
     case WIN_ACT0: *value = get_bytes(dev->act[0] + rel); break;
@@ -319,6 +332,7 @@ int sk_device_write32(sk_device *dev, uint32_t offset, uint32_t value)
         return -1;
     switch (w) {
     case WIN_DESC: dev->desc[rel / 4] = value; break;
+    case WIN_XDESC: dev->xdesc[rel / 4] = value; break;
     case WIN_BIAS: dev->bias[rel / 4] = (int32_t)value; break;
     case WIN_SHIFT: put_bytes((uint8_t *)dev->shift + rel, value); break;
     case WIN_ACT0: put_bytes(dev->act[0] + rel, value); break;

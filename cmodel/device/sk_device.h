@@ -2,7 +2,7 @@
  *
  * It answers the same AXI4-Lite register map as rtl/sk_axil_top.v (the generated
  * sk_regs.h, docs/regmap.md): registers, memory windows, SLVERR rules, layer
- * descriptors, error codes, IRQ. A START runs the descriptors with the golden
+ * descriptors and their extensions (EXT, XDESC), error codes, IRQ. A START runs the descriptors with the golden
  * arithmetic (sk_requantize from libshiftkit) and holds STATUS.BUSY for the number of
  * cycles the RTL's schedule takes (sk_device_timing.h), in simulated time: every bus
  * access costs `bus_cycles`, and wait_irq advances time up to its timeout. So a
@@ -31,6 +31,7 @@ typedef struct sk_device_config {
     uint32_t shift_depth;  /* multiple of 4 */
     uint32_t act_bytes;    /* multiple of 4 */
     uint32_t max_layers;   /* 1..255 */
+    uint32_t cnn;          /* 0 or 1: FEATURES.CNN, the EXT layers and the XDESC window */
     uint32_t clock_mhz;    /* converts wait_irq's microseconds to cycles */
     uint32_t bus_cycles;   /* simulated cycles one register access takes */
 } sk_device_config;

@@ -12,7 +12,7 @@
  * published in STATUS and PERF_* when simulated time reaches its end. */
 typedef struct sk_device_run {
     uint64_t cycles;       /* start to done */
-    uint64_t macs;         /* useful MACs, sum of K*N over the layers that ran */
+    uint64_t macs;         /* useful MACs: active lanes summed over the issued taps */
     uint64_t issue_cycles; /* cycles the lanes issued */
     uint32_t err_code;     /* SK_HWERR_* */
     uint32_t err_layer;
@@ -27,6 +27,7 @@ struct sk_device {
     int8_t *shift;         /* [shift_depth] */
     uint8_t *act[2];       /* [act_bytes] each */
     uint32_t *desc;        /* [max_layers * SK_DESC_WORDS] */
+    uint32_t *xdesc;       /* [max_layers * SK_XDESC_BYTES / 4] when cfg.cnn, else NULL */
 
     uint32_t irq_enable;
     uint32_t num_layers;
