@@ -17,7 +17,10 @@ int main(int argc, char **argv)
                 err.msg[0] ? "\n" : "");
         return 2;
     }
-    uint32_t k = m.layers[0].k, n = m.layers[m.num_layers - 1].n;
+    /* the input sample is the model's input shape H*W*C (HWC order), the output the
+     * last layer's whole tensor */
+    uint32_t k = (uint32_t)sk_shape_size(sk_model_in_shape(&m));
+    uint32_t n = (uint32_t)sk_shape_size(sk_layer_out_shape(&m, m.num_layers - 1));
     int32_t *x = calloc(k, sizeof *x), *y = calloc(n, sizeof *y);
     for (uint32_t i = 0; i < k && 3 + (int)i < argc; i++)
         x[i] = atoi(argv[3 + i]);
