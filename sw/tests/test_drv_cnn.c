@@ -48,8 +48,9 @@ static int stub_read32(void *ctx, uint32_t offset, uint32_t *value)
 static int stub_write32(void *ctx, uint32_t offset, uint32_t value)
 {
     stub_dev *s = ctx;
-    if (offset / 4 >= STUB_WORDS ||
-        (stub_is_10(s) && offset >= SK_WIN_XDESC_BASE && offset < SK_WIN_XDESC_BASE + SK_WIN_XDESC_SPAN))
+    bool xdesc_window = offset >= SK_WIN_XDESC_BASE &&
+                        offset < SK_WIN_XDESC_BASE + SK_WIN_XDESC_SPAN;
+    if (offset / 4 >= STUB_WORDS || (stub_is_10(s) && xdesc_window))
         return -1;
     if (offset != SK_REG_CTRL) /* pulses only: nothing runs here */
         s->mem[offset / 4] = value;
@@ -626,8 +627,7 @@ static void kinds_on(sk_drv *drv, const char *build)
     snprintf(label, sizeof label, "%s global avgpool", build);
     run_vs_golden(drv, &m, 2, 4, label);
     sk_model_free(&m);
-    /* add of a conv's output and the network input, then a dense head (flatten) and a
-     * raw conv head is below */
+    /* add of a conv's output and the network input, then a dense head (flatten) */
     begin_model(&m, 3, (sk_shape){3, 3, 4});
     make_conv(&m, 0, 4, 3, 3, 1, 1, pad1, false, false, &r);
     make_add(&m, 1, SK_SRC_INPUT, SK_ROUND_HALF_UP);
