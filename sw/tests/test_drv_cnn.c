@@ -563,8 +563,9 @@ static void test_gen_placement(void **state)
     sk_gen_limits lim;
     sk_gen_default_limits(&lim);
     lim.cnn = true;
-    const uint32_t act[2] = {16384, 1024};
-    for (int a = 0; a < 2; a++) {
+    const uint32_t act[3] = {16384, 256, 160};
+    uint32_t placed[3] = {0, 0, 0};
+    for (int a = 0; a < 3; a++) {
         stub_rig r;
         stub_open(&r, SK_VERSION_VALUE, SK_FEATURES_CNN_MASK, act[a]);
         for (uint32_t c = 0; c < GEN_CASES; c++) {
@@ -576,15 +577,21 @@ static void test_gen_placement(void **state)
             snprintf(label, sizeof label, "case %u, %u-byte buffers", c, act[a]);
             memset(r.dev.mem + SK_WIN_XDESC_BASE / 4, 0, SK_WIN_XDESC_SPAN);
             sk_drv_status st = sk_drv_load_model(r.drv, &m, NULL, &err);
-            if (st == SK_DRV_OK)
+            if (st == SK_DRV_OK) {
                 check_placement(&r.dev, &m, act[a], label);
-            else if (st != SK_DRV_ERR_MODEL_TOO_LARGE || act[a] == 16384)
+                placed[a]++;
+            } else if (st != SK_DRV_ERR_MODEL_TOO_LARGE || act[a] == 16384) {
                 fail_msg("%s: load: %s", label, err.msg);
+            }
             sk_tensor_free(&in);
             sk_model_free(&m);
         }
         stub_close(&r);
     }
+    /* every case fits the default build; the small buffers refuse some (too large) and
+     * place the rest tightly */
+    assert_int_equal(placed[0], GEN_CASES);
+    assert_true(placed[2] > 0 && placed[2] < GEN_CASES);
 }
 
 /* ---- every kind, hand-built, on the device model ---- */
@@ -754,6 +761,35 @@ static void test_run_tensor_nhwc(void **state)
     sk_device_free(dev);
 }
 
+/* A Fashion-MNIST-sized residual CNN on the default build: 28x28x1 input, 3x3 conv to
+ * 16 channels (a 12544-byte map, most of a 16 KiB buffer), maxpool, conv, add of the
+ * pooled map, maxpool, dense raw head; every output against sk_infer. */
+static void test_mnist_sized(void **state)
+{
+    (void)state;
+    lcg r = {28};
+    const uint32_t pad1[4] = {1, 1, 1, 1};
+    sk_model m;
+    begin_model(&m, 6, (sk_shape){28, 28, 1});
+    make_conv(&m, 0, 16, 3, 3, 1, 1, pad1, false, true, &r);
+    make_pool(&m, 1, SK_LAYER_MAXPOOL, 2, 2, 2, 2, true);
+    make_conv(&m, 2, 16, 3, 3, 1, 1, pad1, false, false, &r);
+    m.layers[2].out_exp = (int8_t)(m.layers[2].out_exp + 3); /* K = 144: a wider sum */
+    make_add(&m, 3, 1, SK_ROUND_HALF_EVEN);
+    make_pool(&m, 4, SK_LAYER_MAXPOOL, 2, 2, 2, 2, false);
+    make_dense(&m, 5, 10, true, &r);
+    validate(&m);
+    test_rig d;
+    rig_open(&d, NULL, NULL);
+    sk_drv_load_report rep;
+    sk_error err = {{0}};
+    assert_int_equal(sk_drv_check_fit(d.drv, &m, &rep, &err), SK_DRV_OK);
+    assert_int_equal(rep.max_act_bytes, 12544);
+    run_vs_golden(d.drv, &m, 2, 29, "28x28 residual CNN");
+    rig_close(&d);
+    sk_model_free(&m);
+}
+
 /* ---- refusals ---- */
 
 /* A device without the CNN extensions: FEATURES.CNN = 0 on a 1.1 map, or a 1.0 map
@@ -912,6 +948,7 @@ int main(void)
         cmocka_unit_test(test_gen_lanes_5),
         cmocka_unit_test(test_gen_lanes_64),
         cmocka_unit_test(test_run_tensor_nhwc),
+        cmocka_unit_test(test_mnist_sized),
         cmocka_unit_test(test_refused_without_cnn),
         cmocka_unit_test(test_device_without_cnn),
         cmocka_unit_test(test_field_too_wide),
