@@ -49,12 +49,14 @@ TEST_RANDOM_COUNT ?= 100
 # make test also runs the directed and random cases on a core whose LANES is not a
 # power of two (padding lanes in every weight row, N rarely a multiple of LANES).
 TEST_ODD_LANES ?= 5
+# and TEST_CNN_COUNT CNN networks (make regress-cnn, below) at both LANES.
+TEST_CNN_COUNT ?= 36
 DIRECTED_DIR := $(BUILD)/rtl-directed$(RTL_VARIANT)
 
 ALL_TARGETS += $(SHIFTKIT_RTL) $(SK_RTL_REGRESS)
 TEST_TARGETS += test-rtl
 HELP_LINES += "  rtl-sim      build/bin/shiftkit-rtl (check --backend rtl) and sk-rtl-regress" \
-              "  test-rtl     register tests, directed cases, $(TEST_RANDOM_COUNT) random networks (LANES 8 and $(TEST_ODD_LANES))" \
+              "  test-rtl     register tests, directed cases, $(TEST_RANDOM_COUNT) random networks and $(TEST_CNN_COUNT) CNNs (LANES 8 and $(TEST_ODD_LANES))" \
               "  regress      SEEDS=N random networks through the RTL (JUnit + build/reports/regress.json)" \
               "  rtl-bench    utilization at LANES=8 on 64x64, 256x256, 784x128 and a 3x3 conv2d 16->16 on 14x14 (build/reports/rtl_perf.json)"
 
@@ -100,11 +102,13 @@ rtl-directed: $(SK_RTL_DIRECTED) $(SK_RTL_REGRESS)
 	$(SK_RTL_REGRESS) --suite rtl-directed$(RTL_VARIANT) --junit $(REPORTS)/rtl-directed$(RTL_VARIANT).xml \
 	  --json $(REPORTS)/rtl-directed$(RTL_VARIANT).json $(DIRECTED_DIR)/*/
 
-# make test: the directed cases and TEST_RANDOM_COUNT random networks.
+# make test: the directed cases, TEST_RANDOM_COUNT random networks and TEST_CNN_COUNT CNNs.
 test-rtl: test-rtl-regs rtl-directed $(SHIFTKIT_CLI)
 	$(MAKE) --no-print-directory regress SEEDS=$(TEST_RANDOM_COUNT)
 	$(MAKE) --no-print-directory RTL_LANES=$(TEST_ODD_LANES) rtl-directed
 	$(MAKE) --no-print-directory RTL_LANES=$(TEST_ODD_LANES) regress SEEDS=$(TEST_RANDOM_COUNT)
+	$(MAKE) --no-print-directory regress-cnn SEEDS=$(TEST_CNN_COUNT)
+	$(MAKE) --no-print-directory RTL_LANES=$(TEST_ODD_LANES) regress-cnn SEEDS=$(TEST_CNN_COUNT)
 
 # make regress SEEDS=N: N cases of seed REGRESS_SEED (case i of a seed is the same on
 # every machine: `shiftkit gen --seed S --first i --count 1` recreates it).
@@ -144,9 +148,8 @@ regress: $(SHIFTKIT_CLI) $(SK_RTL_REGRESS)
 # make regress-cnn SEEDS=N: N CNN networks of seed REGRESS_SEED (`shiftkit gen --cnn`:
 # conv2d, depthwise, maxpool, avgpool, residual add, dense heads; NHWC tensors), through
 # the same runner, comparisons and reports (build/reports/regress-cnn.{xml,json}); SHARD
-# and RTL_LANES work as for regress. TEST_CNN_COUNT is the slice for make test (every one
-# of gen's nine CNN scenarios four times).
-TEST_CNN_COUNT ?= 36
+# and RTL_LANES work as for regress. make test runs TEST_CNN_COUNT of them (every one of
+# gen's nine CNN scenarios four times) at LANES 8 and TEST_ODD_LANES.
 REGRESS_CNN_LIMITS ?= --cnn $(REGRESS_LIMITS)
 HELP_LINES += "  regress-cnn  SEEDS=N random CNNs (gen --cnn) through the RTL (build/reports/regress-cnn.json)"
 .PHONY: regress-cnn
