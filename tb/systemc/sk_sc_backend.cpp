@@ -157,9 +157,19 @@ static sk_status sc_run(sc_target target, const char *name, const sk_model *mode
     sc_time period;
     if (!clock_period_from_env(&period, err))
         return SK_ERR_BAD_ARG;
-    if (sk_tensor_alloc2(output, sk_layer_out_dtype(last), batch, last->n) != SK_OK) {
-        snprintf(err->msg, sizeof err->msg, "output tensor [%zu][%u]", batch, last->n);
+    /* the golden model's output shape: [batch][n] after a dense layer, [batch][OH][OW][C]
+     * after a conv2d, pooling or add layer */
+    const sk_shape out = sk_layer_out_shape(model, model->num_layers - 1);
+    const size_t n = size_t(sk_shape_size(out));
+    if (sk_tensor_alloc2(output, sk_layer_out_dtype(last), batch, n) != SK_OK) {
+        snprintf(err->msg, sizeof err->msg, "output tensor [%zu][%zu]", batch, n);
         return SK_ERR_NOMEM;
+    }
+    if (last->kind != SK_LAYER_DENSE) {
+        output->ndim = 4;
+        output->shape[1] = out.h;
+        output->shape[2] = out.w;
+        output->shape[3] = out.c;
     }
     sk_drv_options opt;
     sk_drv_default_options(&opt);

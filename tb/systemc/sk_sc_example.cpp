@@ -5,6 +5,8 @@
  *
  *   sk-sc-example tlm|rtl MODEL.skm INPUT.npy EXPECTED.npy
  *
+ * INPUT is [batch][k], or [batch][H][W][C] for a model whose first layer is spatial.
+ *
  * Prints the simulated time of the run and exits 0 when the output equals EXPECTED. */
 #include <cstdio>
 #include <cstring>
@@ -56,12 +58,14 @@ int sc_main(int argc, char **argv)
     sk_tensor input = {}, want = {}, got = {};
     sk_error err = {};
     if (sk_model_load(argv[2], &model, &err) != SK_OK || sk_npy_load(argv[3], &input, &err) != SK_OK ||
-        sk_npy_load(argv[4], &want, &err) != SK_OK || input.ndim != 2) {
-        std::fprintf(stderr, "sk-sc-example: %s\n", input.ndim == 2 ? err.msg : "input must be [batch][k]");
+        sk_npy_load(argv[4], &want, &err) != SK_OK || (input.ndim != 2 && input.ndim != 4)) {
+        std::fprintf(stderr, "sk-sc-example: %s\n",
+                     input.ndim == 2 || input.ndim == 4 ? err.msg : "input must be [batch][k] or [batch][H][W][C]");
         return 1;
     }
-    const sk_layer *last = &model.layers[model.num_layers - 1];
-    if (sk_tensor_alloc2(&got, sk_layer_out_dtype(last), input.shape[0], last->n) != SK_OK)
+    const sk_layer *last = &model.layers[model.num_layers - 1];  // outputs per sample: N or OH*OW*C
+    uint64_t size = sk_shape_size(sk_layer_out_shape(&model, model.num_layers - 1));
+    if (sk_tensor_alloc2(&got, sk_layer_out_dtype(last), input.shape[0], size) != SK_OK)
         return 1;
 
     sc_clock clk("clk", 10, SC_NS);                  // 100 MHz

@@ -34,11 +34,13 @@ SC_RANDOM_TEST := $(BIN)/sk-sc-random-test
 SC_DOC_EXAMPLE := $(BIN)/sk-sc-doc-example
 
 # sc-test vectors: the RTL regression's random networks (tb/verilator/verilator.mk:
-# same seed, limits and count as its `make test` slice), and up to SC_TRAINED_MAX
-# trained models when `make qat-bench` has exported them.
+# same seed, limits and count as its `make test` slice), the first SC_CNN_COUNT of its
+# CNN networks (gen --cnn, the regress-cnn cases), and up to SC_TRAINED_MAX trained
+# models (MLPs and CNNs) when `make qat-bench` has exported them.
 SC_TEST_SEED ?= $(or $(REGRESS_SEED),1)
 SC_GEN_LIMITS ?= $(or $(REGRESS_LIMITS),--max-layers 6 --max-dim 96 --max-batch 3)
 SC_TEST_COUNT ?= $(or $(TEST_RANDOM_COUNT),100)
+SC_CNN_COUNT ?= 18
 SC_TRAINED_MAX ?= 8
 # random bus traffic compared between the two targets: seeds 1..SC_RANDOM_SEEDS
 SC_RANDOM_SEEDS ?= 3
@@ -46,7 +48,7 @@ SC_RANDOM_ITERATIONS ?= 400
 
 TEST_TARGETS += sc-test
 HELP_LINES += "  systemc      SystemC models: bin/shiftkit-sc-{tlm,rtl}, sk-sc-{example,bus-test,random-test}, build/systemc/*.a" \
-              "  sc-test      gen cases + trained models through the driver on the TLM and RTL SystemC targets; build/reports/systemc.json"
+              "  sc-test      gen cases (dense and CNN) + trained models through the driver on the TLM and RTL SystemC targets; build/reports/systemc.json"
 
 .PHONY: systemc sc-test
 systemc: $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST) $(SC_RANDOM_TEST) $(LIBSHIFTKIT_SC_TLM_A) $(LIBSHIFTKIT_SC_RTL_A)
@@ -113,6 +115,8 @@ sc-test: $(SHIFTKIT_CLI) $(SHIFTKIT_SC_LINKS) $(SC_EXAMPLE) $(SC_BUS_TEST) $(SC_
 	@rm -rf $(SC_DIR)/cases && mkdir -p $(SC_DIR)/cases $(REPORTS)
 	$(SHIFTKIT_CLI) gen --quiet --seed $(SC_TEST_SEED) --count $(SC_TEST_COUNT) $(SC_GEN_LIMITS) \
 	  -o $(SC_DIR)/cases/gen
+	$(SHIFTKIT_CLI) gen --quiet --cnn --seed $(SC_TEST_SEED) --count $(SC_CNN_COUNT) $(SC_GEN_LIMITS) \
+	  -o $(SC_DIR)/cases/gen-cnn
 	SC_RANDOM_SEEDS=$(SC_RANDOM_SEEDS) SC_RANDOM_ITERATIONS=$(SC_RANDOM_ITERATIONS) \
 	tb/systemc/sc_test.sh $(SHIFTKIT_CLI) $(BIN) $(SC_DIR)/cases $(REPORTS)/systemc.json \
 	  "$(PYTHON)" $(SC_TRAINED_MAX) $(BUILD)
