@@ -2,11 +2,12 @@
  *
  * It answers the same AXI4-Lite register map as rtl/sk_axil_top.v (the generated
  * sk_regs.h, docs/regmap.md): registers, memory windows, SLVERR rules, layer
- * descriptors and their extensions (EXT, XDESC), error codes, IRQ. A START runs the descriptors with the golden
- * arithmetic (sk_requantize from libshiftkit) and holds STATUS.BUSY for the number of
- * cycles the RTL's schedule takes (sk_device_timing.h), in simulated time: every bus
- * access costs `bus_cycles`, and wait_irq advances time up to its timeout. So a
- * driver sees the same busy/done/timeout behaviour as on the RTL, without a clock.
+ * descriptors and their extensions (EXT, XDESC), error codes, IRQ. A START runs the
+ * descriptors with the golden arithmetic (sk_requantize from libshiftkit) and holds
+ * STATUS.BUSY for the number of cycles the RTL's schedule takes (sk_device_timing.h),
+ * in simulated time: every bus access costs `bus_cycles`, and wait_irq advances time
+ * up to its timeout. So a driver sees the same busy/done/timeout behaviour as on the
+ * RTL, without a clock.
  *
  * This is the one part of cmodel/ that reads the register header; it is built as its
  * own library (libshiftkit_dev) so the golden library never depends on it. */

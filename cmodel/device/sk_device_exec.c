@@ -431,7 +431,8 @@ static void ext_outputs(ext_run *r, uint64_t p, uint32_t g, uint32_t active, con
         }
         uint32_t value = acc[i];
         if (!d->raw)
-            value = (uint8_t)sk_requantize((int32_t)acc[i], s, (sk_rounding)d->round, type, d->relu);
+            value = (uint8_t)sk_requantize((int32_t)acc[i], s, (sk_rounding)d->round, type,
+                                           d->relu);
         ext_push(r, pop + SK_TIMING_REQUANT_STAGES, offset, value);
     }
 }

@@ -84,7 +84,8 @@ static inline void xt_set(uint32_t *word, uint32_t mask, uint32_t shift, uint32_
     *word = (*word & ~mask) | (uint32_t)placed;
 }
 
-#define XT_DESC(w, f, v) xt_set(&(w)[SK_DESC_##f##_WORD], SK_DESC_##f##_MASK, SK_DESC_##f##_SHIFT, (v))
+#define XT_DESC(w, f, v) \
+    xt_set(&(w)[SK_DESC_##f##_WORD], SK_DESC_##f##_MASK, SK_DESC_##f##_SHIFT, (v))
 #define XT_XDESC(w, f, v) \
     xt_set(&(w)[SK_XDESC_##f##_WORD], SK_XDESC_##f##_MASK, SK_XDESC_##f##_SHIFT, (v))
 
