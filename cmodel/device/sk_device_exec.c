@@ -240,8 +240,8 @@ static uint32_t run_layer(sk_device *dev, const desc *d, uint32_t layer, uint32_
  * the run in the cycle it is found:
  *   a tap: WEIGHT_RANGE or ACT_RANGE, in its issue cycle (it does not issue);
  *   an output past the end of its buffer: ACT_RANGE, as it enters the requant unit;
- *   a per-channel shift outside -16..31: SHIFT_RANGE, the cycle after that (the
- *   requant unit's first stage reads it).
+ *   a per-channel shift outside -16..31: SHIFT_RANGE, SK_TIMING_SHIFT_ERR_DELAY
+ *   cycles after that (the requant unit reads it in its first stage).
  * Within one cycle sk_core.v reports SHIFT_RANGE, then an output's ACT_RANGE, then
  * WEIGHT_RANGE, then a tap's ACT_RANGE. The abort flushes the requant pipeline:
  * outputs due to be written after the abort cycle are lost. */
@@ -426,8 +426,8 @@ static void ext_outputs(ext_run *r, uint64_t p, uint32_t g, uint32_t active, con
             return;
         }
         if (!d->raw && !shift_ok(s)) {
-            ext_fail(r, pop + 1, EV_SHIFT);
-            continue; /* the next output enters in that cycle as well */
+            ext_fail(r, pop + SK_TIMING_SHIFT_ERR_DELAY, EV_SHIFT);
+            continue; /* later outputs may enter by then */
         }
         uint32_t value = acc[i];
         if (!d->raw)

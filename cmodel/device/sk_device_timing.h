@@ -16,6 +16,10 @@
  * (rtl/sk_requant.v stages). */
 #define SK_TIMING_REQUANT_STAGES 6u
 
+/* A per-channel shift outside -16..31 stops the run this many cycles after its channel
+ * entered the requant unit (rtl/sk_requant.v reads and checks it in stage 1). */
+#define SK_TIMING_SHIFT_ERR_DELAY 1u
+
 /* Cycles one layer K x N takes, from its descriptor fetch to the cycle its last
  * output leaves the requant unit. */
 uint64_t sk_timing_layer_cycles(uint32_t lanes, uint32_t k, uint32_t n);
