@@ -156,6 +156,23 @@ typedef struct xt_bases {
     uint32_t bias_base[SK_MODEL_MAX_LAYERS];
 } xt_bases;
 
+/* Word 3 of layer i's descriptor but EXT: SHIFT (per layer: sk_layer_shift, 0 for a
+ * maxpool), ROUND, the output type, IN_SIGNED, RELU, RAW, PER_CHANNEL. */
+static inline void xt_desc_word3(const sk_model *m, uint32_t i, uint32_t desc[SK_DESC_WORDS])
+{
+    const sk_layer *l = &m->layers[i];
+    int s = l->kind == SK_LAYER_MAXPOOL ? 0 : sk_layer_shift(m, i, 0);
+    if (!l->per_channel)
+        XT_DESC(desc, SHIFT, (uint32_t)s & 0x3Fu);
+    XT_DESC(desc, ROUND, (uint32_t)l->rounding);
+    XT_DESC(desc, OUT_BITS, (uint32_t)l->out.bits);
+    XT_DESC(desc, OUT_SIGNED, l->out.is_signed);
+    XT_DESC(desc, IN_SIGNED, sk_layer_in_type(m, i).is_signed);
+    XT_DESC(desc, RELU, l->relu);
+    XT_DESC(desc, RAW, l->raw_output);
+    XT_DESC(desc, PER_CHANNEL, l->per_channel);
+}
+
 /* Descriptor and XDESC words of layer i, as the host writes them. */
 static inline void xt_layer_words(const sk_model *m, uint32_t i, const xt_plan *plan,
                                   const xt_bases *bases, uint32_t desc[SK_DESC_WORDS],
@@ -174,16 +191,7 @@ static inline void xt_layer_words(const sk_model *m, uint32_t i, const xt_plan *
         XT_DESC(desc, BIAS_BASE, bases->bias_base[i]);
         XT_DESC(desc, SHIFT_BASE, bases->bias_base[i]);
     }
-    int s = l->kind == SK_LAYER_MAXPOOL ? 0 : sk_layer_shift(m, i, 0);
-    if (!l->per_channel)
-        XT_DESC(desc, SHIFT, (uint32_t)s & 0x3Fu);
-    XT_DESC(desc, ROUND, (uint32_t)l->rounding);
-    XT_DESC(desc, OUT_BITS, (uint32_t)l->out.bits);
-    XT_DESC(desc, OUT_SIGNED, l->out.is_signed);
-    XT_DESC(desc, IN_SIGNED, sk_layer_in_type(m, i).is_signed);
-    XT_DESC(desc, RELU, l->relu);
-    XT_DESC(desc, RAW, l->raw_output);
-    XT_DESC(desc, PER_CHANNEL, l->per_channel);
+    xt_desc_word3(m, i, desc);
     XT_DESC(desc, EXT, 1);
 
     XT_XDESC(xd, KIND, (uint32_t)l->kind);

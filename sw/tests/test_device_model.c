@@ -1250,14 +1250,7 @@ static void load_v10(sk_device *dev, const sk_model *m)
         XT_DESC(d, W_BASE, rows);
         XT_DESC(d, BIAS_BASE, biases);
         XT_DESC(d, SHIFT_BASE, biases);
-        XT_DESC(d, SHIFT, l->per_channel ? 0 : (uint32_t)sk_layer_shift(m, i, 0) & 0x3Fu);
-        XT_DESC(d, ROUND, (uint32_t)l->rounding);
-        XT_DESC(d, OUT_BITS, (uint32_t)l->out.bits);
-        XT_DESC(d, OUT_SIGNED, l->out.is_signed);
-        XT_DESC(d, IN_SIGNED, sk_layer_in_type(m, i).is_signed);
-        XT_DESC(d, RELU, l->relu);
-        XT_DESC(d, RAW, l->raw_output);
-        XT_DESC(d, PER_CHANNEL, l->per_channel);
+        xt_desc_word3(m, i, d);
         for (uint32_t w = 0; w < 4; w++)
             wr(dev, SK_WIN_DESC_BASE + 16 * i + 4 * w, d[w]);
         rows += (l->n + 7) / 8 * l->k;
