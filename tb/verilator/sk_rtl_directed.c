@@ -9,7 +9,11 @@
  * negative ties (the worked examples of docs/datapath.md §5), saturation both ways,
  * shifts -16 and 31 per layer and per channel, 2-bit types, ReLU, narrow unsigned
  * outputs, N not a multiple of LANES, K = 1, N = 1, raw accumulator output, a deep
- * chain and a wide K. */
+ * chain and a wide K. The CNN cases (EXT layers, docs/regmap.md) reach what
+ * `shiftkit gen --cnn` (at most 6 channels, 11x11 maps) does not: convs of several
+ * groups per pixel with a partial last group and a raw head, a 28x28x16 map in one
+ * activation buffer, a wide depthwise conv with global pooling, and a residual add of
+ * the unsigned network input aligned by 7 bits. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +93,7 @@ static void new_model(sk_model *m, uint32_t layers, int in_bits, bool in_signed)
 static void make_input(const sk_model *m, size_t batch, sk_tensor *in)
 {
     sk_dtype dt = m->in.is_signed ? SK_DTYPE_INT8 : SK_DTYPE_UINT8;
-    uint32_t k = m->layers[0].k;
+    uint32_t k = (uint32_t)sk_shape_size(sk_model_in_shape(m)); /* dense: K; else H*W*C */
     if (sk_tensor_alloc2(in, dt, batch, k) != SK_OK)
         die("sk_tensor_alloc2", SK_ERR_NOMEM, NULL);
     int32_t lo = sk_qtype_min(m->in), hi = sk_qtype_max(m->in);
@@ -203,6 +207,134 @@ static void chain_case(const char *name, uint32_t nl, const uint32_t *dims, int 
     write_case(name, &m, &in);
 }
 
+/* Layer i as a conv2d (datapath §11) over `in` with a square kernel, one stride and
+ * the same zero padding on every border; the rest of `s` as build_layer (k and, for a
+ * depthwise conv, n follow from the geometry). */
+static sk_shape conv_layer(sk_model *m, uint32_t i, sk_shape in, uint32_t kernel,
+                           uint32_t stride, uint32_t pad, bool depthwise, layer_spec s)
+{
+    s.k = kernel * kernel * (depthwise ? 1 : in.c);
+    s.n = depthwise ? in.c : s.n;
+    build_layer(m, i, &s);
+    m->layers[i].kind = SK_LAYER_CONV2D;
+    m->layers[i].geom = (sk_geometry){in.h, in.w, in.c, kernel, kernel, stride, stride,
+                                      pad, pad, pad, pad, depthwise ? in.c : 1, 0};
+    return sk_layer_out_shape(m, i);
+}
+
+/* Layer i as a maxpool (§12: the input's type and exponent, floor) or an avgpool (§13)
+ * with a square window; an avgpool's shift is `shift` (e_out = e_in + shift -
+ * log2(window)). */
+static sk_shape pool_layer(sk_model *m, uint32_t i, sk_layer_kind kind, sk_shape in,
+                           uint32_t window, uint32_t stride, int shift, sk_rounding mode)
+{
+    sk_layer *l = &m->layers[i];
+    l->kind = kind;
+    l->n = in.c;
+    l->geom = (sk_geometry){in.h, in.w, in.c, window, window, stride, stride, 0, 0, 0, 0, 0, 0};
+    l->out = sk_layer_in_type(m, i);
+    l->out_exp = (int8_t)sk_layer_in_exp(m, i);
+    if (kind == SK_LAYER_AVGPOOL) {
+        l->out = (sk_qtype){8, true};
+        l->rounding = mode;
+        l->out_exp = (int8_t)(l->out_exp + shift - sk_avgpool_log2(l));
+    }
+    return sk_layer_out_shape(m, i);
+}
+
+/* Several groups of LANES output channels per pixel, the last one partial (20 = 2*8 + 4
+ * at LANES 8, 4*5 at LANES 5), padding on every border, then a 1x1 conv raw head of 11
+ * channels. */
+static void cnn_groups_case(void)
+{
+    sk_model m;
+    new_model(&m, 2, 8, true);
+    m.layers[0].geom = (sk_geometry){.in_h = 5, .in_w = 6, .in_c = 3};
+    m.layers[0].kind = SK_LAYER_CONV2D; /* the input shape is HWC */
+    sk_shape s = {5, 6, 3};
+    s = conv_layer(&m, 0, s, 3, 1, 1, false,
+                   (layer_spec){0, 20, 8, 8, true, true, false, true, SK_ROUND_HALF_EVEN, 9, 2000});
+    conv_layer(&m, 1, s, 1, 1, 0, false,
+               (layer_spec){0, 11, 6, 8, true, false, true, false, SK_ROUND_FLOOR, 0, 500});
+    sk_tensor in;
+    make_input(&m, 4, &in);
+    write_case("cnn_groups_raw_head", &m, &in);
+}
+
+/* A 28x28x16 map (12544 bytes of a 16 KiB buffer) from a 28x28 unsigned input, pooled,
+ * a stride-2 conv and a dense raw head: the Fashion-MNIST shapes. */
+static void cnn_act_case(void)
+{
+    sk_model m;
+    new_model(&m, 4, 8, false);
+    m.layers[0].geom = (sk_geometry){.in_h = 28, .in_w = 28, .in_c = 1};
+    m.layers[0].kind = SK_LAYER_CONV2D;
+    sk_shape s = {28, 28, 1};
+    s = conv_layer(&m, 0, s, 3, 1, 1, false,
+                   (layer_spec){0, 16, 8, 8, true, true, false, true, SK_ROUND_HALF_UP, 8, 3000});
+    s = pool_layer(&m, 1, SK_LAYER_MAXPOOL, s, 2, 2, 0, SK_ROUND_FLOOR);
+    s = conv_layer(&m, 2, s, 3, 2, 1, false,
+                   (layer_spec){0, 8, 7, 6, false, false, false, false, SK_ROUND_HALF_AWAY, 10, 100});
+    layer_spec head = {(uint32_t)sk_shape_size(s), 10, 8, 8, true, false, true, false,
+                       SK_ROUND_FLOOR, 0, 1000};
+    build_layer(&m, 3, &head);
+    sk_tensor in;
+    make_input(&m, 4, &in);
+    write_case("cnn_act_28x28x16", &m, &in);
+}
+
+/* A depthwise 3x3 conv over 12 channels (12 one-channel groups per pixel) with a shift
+ * per channel, average pooling over 4x4 windows (ties of a 16-element sum) and a
+ * global max. */
+static void cnn_depthwise_case(void)
+{
+    sk_model m;
+    new_model(&m, 3, 6, true);
+    m.layers[0].geom = (sk_geometry){.in_h = 8, .in_w = 8, .in_c = 12};
+    m.layers[0].kind = SK_LAYER_CONV2D;
+    sk_shape s = {8, 8, 12};
+    s = conv_layer(&m, 0, s, 3, 1, 1, true,
+                   (layer_spec){0, 0, 5, 7, true, false, false, true, SK_ROUND_HALF_AWAY, 3, 50});
+    for (uint32_t c = 0; c < 12; c++) /* shifts 0..11, one per channel */
+        m.layers[0].w_exp[c] = (int8_t)-(int)c;
+    s = pool_layer(&m, 1, SK_LAYER_AVGPOOL, s, 4, 4, 5, SK_ROUND_HALF_UP);
+    pool_layer(&m, 2, SK_LAYER_MAXPOOL, s, 2, 1, 0, SK_ROUND_FLOOR);
+    sk_tensor in;
+    make_input(&m, 4, &in);
+    write_case("cnn_depthwise_avg_max", &m, &in);
+}
+
+/* A residual add of a 1x1 conv's output (exponent -10) and the unsigned 4-bit network
+ * input (exponent -3): operand b enters shifted left by 7, the sum is requantized by 3
+ * with ties to even; then a stride-2 padded conv raw head. */
+static void cnn_residual_case(void)
+{
+    sk_model m;
+    new_model(&m, 3, 4, false);
+    m.in_exp = -3;
+    m.layers[0].geom = (sk_geometry){.in_h = 6, .in_w = 6, .in_c = 4};
+    m.layers[0].kind = SK_LAYER_CONV2D;
+    sk_shape s = {6, 6, 4};
+    s = conv_layer(&m, 0, s, 1, 1, 0, false,
+                   (layer_spec){0, 4, 8, 8, true, false, false, false, SK_ROUND_HALF_UP, 6, 300});
+    m.layers[0].out_exp = -10; /* e_w = e_out - e_in - shift */
+    m.layers[0].w_exp[0] = -10 + 3 - 6;
+    sk_layer *add = &m.layers[1];
+    add->kind = SK_LAYER_ADD;
+    add->n = s.c;
+    add->geom = (sk_geometry){.in_h = s.h, .in_w = s.w, .in_c = s.c, .src = SK_SRC_INPUT};
+    add->out = (sk_qtype){8, true};
+    add->rounding = SK_ROUND_HALF_EVEN;
+    add->out_exp = -7; /* shift e_out - min(-10, -3) = 3 */
+    conv_layer(&m, 2, s, 3, 2, 1, false,
+               (layer_spec){0, 5, 8, 8, true, false, true, false, SK_ROUND_FLOOR, 0, 100});
+    m.layers[2].out_exp = -7;
+    m.layers[2].w_exp[0] = 0;
+    sk_tensor in;
+    make_input(&m, 4, &in);
+    write_case("cnn_residual_input_align", &m, &in);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3 || strcmp(argv[1], "-o") != 0) {
@@ -255,6 +387,11 @@ int main(int argc, char **argv)
     chain_case("wide_k784", 1, wide, 8, false, 8, false, 3);
     static const uint32_t blocks[] = {8, 64, 65, 63, 3};
     chain_case("block_edges", 4, blocks, 7, true, 7, true, 3);
+
+    cnn_groups_case();
+    cnn_act_case();
+    cnn_depthwise_case();
+    cnn_residual_case();
 
     printf("sk-rtl-directed: %d cases in %s\n", g_written, g_out_dir);
     return 0;
