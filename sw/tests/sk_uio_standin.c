@@ -32,7 +32,7 @@ struct sk_uio_standin {
     int stop;                  /* set with __atomic stores */
     bool unmasked;
     unsigned irqs;
-    range writable[8];         /* host-writable registers and windows */
+    range writable[9];         /* host-writable registers and windows */
     size_t n_writable;
     range results[2];          /* ACT0, ACT1: what a run changes */
 };
@@ -41,7 +41,7 @@ static const uint32_t ro_registers[] = {
     SK_REG_ID, SK_REG_VERSION, SK_REG_STATUS, SK_REG_CUR_LAYER, SK_REG_LANES,
     SK_REG_WEIGHT_ROWS, SK_REG_WEIGHT_ROW_BYTES, SK_REG_BIAS_DEPTH, SK_REG_SHIFT_DEPTH,
     SK_REG_ACT_BYTES, SK_REG_MAX_LAYERS, SK_REG_MAX_BATCH, SK_REG_PERF_CYCLES,
-    SK_REG_PERF_MACS, SK_REG_PERF_STALLS,
+    SK_REG_PERF_MACS, SK_REG_PERF_STALLS, SK_REG_FEATURES,
 };
 
 /* Device -> file: a word the host only reads. */
@@ -147,6 +147,7 @@ int sk_uio_standin_start(const sk_device_config *cfg, sk_uio_standin **out, int 
         {SK_WIN_DESC_BASE, cfg->max_layers * SK_DESC_BYTES}, {SK_WIN_BIAS_BASE, cfg->bias_depth * 4},
         {SK_WIN_SHIFT_BASE, cfg->shift_depth}, {SK_WIN_ACT0_BASE, cfg->act_bytes},
         {SK_WIN_ACT1_BASE, cfg->act_bytes}, {SK_WIN_WEIGHTS_BASE, cfg->weight_rows * rb},
+        {SK_WIN_XDESC_BASE, cfg->cnn ? cfg->max_layers * SK_XDESC_BYTES : 0},
     };
     memcpy(s->writable, writable, sizeof writable);
     s->n_writable = sizeof writable / sizeof writable[0];

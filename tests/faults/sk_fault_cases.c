@@ -163,7 +163,7 @@ static int case_bad_addresses(ctx *c)
     int fails = 0;
     const sk_hal *h = c->hal;
     fails += expect(h->read32(h->ctx, 0x01C, &v) != 0, "read of hole 0x01C answers SLVERR", NULL);
-    fails += expect(h->write32(h->ctx, 0x4C, 1) != 0, "write of 0x04C answers SLVERR", NULL);
+    fails += expect(h->write32(h->ctx, 0x50, 1) != 0, "write of 0x050 answers SLVERR", NULL);
     fails += expect(h->read32(h->ctx, 0x300000, &v) != 0, "read in no window answers SLVERR", NULL);
     fails += expect(h->read32(h->ctx, SK_REG_BIAS_DEPTH, &bias_depth) == 0, "read BIAS_DEPTH", NULL);
     fails += expect(h->read32(h->ctx, SK_WIN_BIAS_BASE + 4 * bias_depth, &v) != 0,
