@@ -4,7 +4,7 @@
 // element in file order).
 //
 //   sk-rtl-regress [+trace[=FILE]] [+stall_percent=P] [--seed S] [--suite NAME]
-//                  [--junit FILE] [--json FILE] CASE_DIR...
+//                  [--junit FILE] [--json FILE] [--no-model-cycles] CASE_DIR...
 //
 // A case directory holds model.skm, input.npy and expected.npy (`shiftkit gen`
 // writes case_NNNN directories, sk-rtl-directed named ones). One simulator serves
@@ -14,7 +14,8 @@
 // Each case also runs through the same driver on the C device model (built with the
 // core's LANES), whose cycle estimate (docs/regmap.md "Timing") is set beside the
 // core's PERF_CYCLES: reported per case ("model_cycles") and counted, not failed, as
-// cycle accuracy is `make perf-model`'s figure.
+// cycle accuracy is `make perf-model`'s figure. --no-model-cycles leaves the device
+// model out (model_cycles null), for a timing of the simulation alone (make bench).
 // Prints "N passed, M failed"; exit status 0 only if nothing failed.
 #include <chrono>
 #include <cstdio>
@@ -36,8 +37,10 @@ struct CaseResult {
     bool pass = false;
     SkRtlResult rtl;
     bool have_model_cycles = false;  // the device model ran the case
+    bool model_failed = false;       // it was asked to and could not
     uint64_t model_cycles = 0;       // its busy cycles summed over the batch
     double seconds = 0;
+    double model_seconds = 0;        // of `seconds`, in the device model
 };
 
 std::string strip_slashes(const std::string &dir)
@@ -152,6 +155,7 @@ bool device_model_cycles(uint32_t lanes, const sk_model *model, const sk_tensor 
     return ok;
 }
 
+// lanes: the device model's build; 0 leaves the device model out.
 CaseResult run_case(SkSim &sim, uint32_t lanes, const std::string &dir, uint64_t seed)
 {
     CaseResult r;
@@ -173,8 +177,13 @@ CaseResult run_case(SkSim &sim, uint32_t lanes, const std::string &dir, uint64_t
         st = sk_rtl_run(sim, &model, &input, &output, &r.rtl, &err);
         if (st == SK_OK)
             r.pass = compare(output, expected, &r.error);
-        if (st == SK_OK)
+        if (st == SK_OK && lanes) {
+            auto t_model = std::chrono::steady_clock::now();
             r.have_model_cycles = device_model_cycles(lanes, &model, &input, &r.model_cycles);
+            r.model_failed = !r.have_model_cycles;
+            r.model_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                            t_model).count();
+        }
     }
     if (st != SK_OK)
         r.error = std::string(sk_strerror(st)) + ": " + err.msg;
@@ -196,12 +205,13 @@ size_t count_failed(const std::vector<CaseResult> &results)
 }
 
 // Passing cases whose device-model cycle estimate differs from PERF_CYCLES (or that the
-// device model did not run).
+// device model failed to run).
 size_t count_cycle_differences(const std::vector<CaseResult> &results)
 {
     size_t differ = 0;
     for (const auto &r : results)
-        differ += r.pass && (!r.have_model_cycles || r.model_cycles != r.rtl.perf.busy_cycles);
+        differ += r.pass && (r.model_failed ||
+                             (r.have_model_cycles && r.model_cycles != r.rtl.perf.busy_cycles));
     return differ;
 }
 
@@ -265,7 +275,8 @@ void write_json(const std::string &path, const std::string &suite, uint64_t seed
 int usage()
 {
     std::fprintf(stderr, "usage: sk-rtl-regress [+trace[=FILE]] [+stall_percent=P] [--seed S] "
-                         "[--suite NAME] [--junit FILE] [--json FILE] CASE_DIR...\n");
+                         "[--suite NAME] [--junit FILE] [--json FILE] [--no-model-cycles] "
+                         "CASE_DIR...\n");
     return 2;
 }
 
@@ -278,6 +289,7 @@ int main(int argc, char **argv)
         return 2;
     uint64_t seed = 1;
     std::string suite = "rtl", junit, json;
+    bool model_cycles = true;
     std::vector<std::string> dirs;
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
@@ -293,6 +305,8 @@ int main(int argc, char **argv)
             junit = argv[++i];
         } else if (a == "--json" && has_value) {
             json = argv[++i];
+        } else if (a == "--no-model-cycles") {
+            model_cycles = false;
         } else if (!a.empty() && a[0] == '-') {
             return usage();
         } else {
@@ -311,7 +325,7 @@ int main(int argc, char **argv)
     std::vector<CaseResult> results;
     auto t0 = std::chrono::steady_clock::now();
     for (const auto &dir : dirs) {
-        results.push_back(run_case(sim, lanes, dir, seed));
+        results.push_back(run_case(sim, model_cycles ? lanes : 0, dir, seed));
         const CaseResult &r = results.back();
         if (!r.pass) {
             std::printf("FAIL %s (seed %llu): %s\n", r.dir.c_str(), (unsigned long long)seed,
@@ -324,12 +338,18 @@ int main(int argc, char **argv)
     }
     sim.final();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    double cycles_per_s = seconds > 0 ? (double)sim.cycles() / seconds : 0;
+    double sim_seconds = seconds;  // the simulation's share: the device model's runs out
+    for (const auto &r : results)
+        sim_seconds -= r.model_seconds;
+    double cycles_per_s = sim_seconds > 0 ? (double)sim.cycles() / sim_seconds : 0;
     size_t failed = count_failed(results);
-    std::printf("%s: %zu passed, %zu failed (%llu simulated cycles, %.0f cycles/s); device-model "
-                "cycle estimate differs from PERF_CYCLES on %zu passing cases\n",
+    char model[96] = "; device model not run";
+    if (model_cycles)
+        std::snprintf(model, sizeof model, "; device-model cycle estimate differs from "
+                      "PERF_CYCLES on %zu passing cases", count_cycle_differences(results));
+    std::printf("%s: %zu passed, %zu failed (%llu simulated cycles, %.0f cycles/s)%s\n",
                 suite.c_str(), results.size() - failed, failed,
-                (unsigned long long)sim.cycles(), cycles_per_s, count_cycle_differences(results));
+                (unsigned long long)sim.cycles(), cycles_per_s, model);
     if (!junit.empty())
         write_junit(junit, suite, results, seconds);
     if (!json.empty())
