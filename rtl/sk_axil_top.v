@@ -50,6 +50,7 @@ module sk_axil_top #(
 
   localparam integer WeightRowBytes = (Lanes <= 4) ? 4 : (1 << $clog2(Lanes));
   localparam integer HostAddrWidth  = AddrWidth - 3;  // word address in the largest window
+  localparam integer RegBits        = 7;  // every register offset is below 0x80
   localparam [1:0]   RespOkay   = 2'b00;
   localparam [1:0]   RespSlverr = 2'b10;
 
@@ -116,32 +117,26 @@ module sk_axil_top #(
   wire       ctrl_wr_next = accept_w && next_addr == SK_REG_CTRL && s_axil_wstrb[0];
   reg  [NumWins-1:0] win_q;
   reg        is_mem_q;  // |win_q
+  // The registers lie in the first 2^RegBits bytes: addr_q is a register offset when its
+  // upper bits, compared at accept, are zero and its low bits name one.
+  reg        reg_page_q;
   reg        ctrl_start_q, ctrl_soft_reset_q, ctrl_irq_clear_q;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       win_q             <= {NumWins{1'b0}};
       is_mem_q          <= 1'b0;
+      reg_page_q        <= 1'b0;
       ctrl_start_q      <= 1'b0;
       ctrl_soft_reset_q <= 1'b0;
       ctrl_irq_clear_q  <= 1'b0;
     end else if (accept_w || accept_r) begin
       win_q             <= decode_win(next_addr);
       is_mem_q          <= |decode_win(next_addr);
+      reg_page_q        <= next_addr[AddrWidth-1:RegBits] == {(AddrWidth-RegBits){1'b0}};
       ctrl_start_q      <= ctrl_wr_next && s_axil_wdata[SK_CTRL_START_LSB];
       ctrl_soft_reset_q <= ctrl_wr_next && s_axil_wdata[SK_CTRL_SOFT_RESET_LSB];
       ctrl_irq_clear_q  <= ctrl_wr_next && s_axil_wdata[SK_CTRL_IRQ_CLEAR_LSB];
     end
-  end
-
-  reg [AddrWidth-1:0] win_offset;
-  always @(*) begin
-    win_offset = addr_q & (SK_WIN_DESC_SPAN - 1'b1);
-    if (win_q[WinXdesc])   win_offset = addr_q & (SK_WIN_XDESC_SPAN - 1'b1);
-    if (win_q[WinBias])    win_offset = addr_q & (SK_WIN_BIAS_SPAN - 1'b1);
-    if (win_q[WinShift])   win_offset = addr_q & (SK_WIN_SHIFT_SPAN - 1'b1);
-    if (win_q[WinAct0])    win_offset = addr_q & (SK_WIN_ACT0_SPAN - 1'b1);
-    if (win_q[WinAct1])    win_offset = addr_q & (SK_WIN_ACT1_SPAN - 1'b1);
-    if (win_q[WinWeights]) win_offset = addr_q & (SK_WIN_WEIGHTS_SPAN - 1'b1);
   end
 
   wire is_mem = is_mem_q;
@@ -164,17 +159,21 @@ module sk_axil_top #(
   wire irq_clear  = bus_q == BusWrite && ctrl_irq_clear_q;
   wire start_ok   = start && (!core_busy || soft_reset);
 
+  function automatic reg_at(input [RegBits-1:0] offset);
+    reg_at = reg_page_q && addr_q[RegBits-1:0] == offset;
+  endfunction
+
   reg reg_known;  // addr_q is a register offset
   reg [31:0] reg_rdata;
   always @(*) begin
-    reg_known = 1'b1;
+    reg_known = reg_page_q;
     reg_rdata = 32'd0;
-    case (addr_q)
-      SK_REG_ID:               reg_rdata = SK_ID_MAGIC;
-      SK_REG_VERSION:          reg_rdata = SK_VERSION_VALUE;
-      SK_REG_CTRL:             reg_rdata = 32'd0;
-      SK_REG_IRQ_ENABLE:       reg_rdata = {31'd0, irq_enable_q};
-      SK_REG_STATUS: begin
+    case (addr_q[RegBits-1:0])
+      SK_REG_ID[RegBits-1:0]:               reg_rdata = SK_ID_MAGIC;
+      SK_REG_VERSION[RegBits-1:0]:          reg_rdata = SK_VERSION_VALUE;
+      SK_REG_CTRL[RegBits-1:0]:             reg_rdata = 32'd0;
+      SK_REG_IRQ_ENABLE[RegBits-1:0]:       reg_rdata = {31'd0, irq_enable_q};
+      SK_REG_STATUS[RegBits-1:0]:           begin
         reg_rdata[SK_STATUS_BUSY_LSB]          = core_busy;
         reg_rdata[SK_STATUS_DONE_LSB]          = done_q;
         reg_rdata[SK_STATUS_ERROR_LSB]         = error_q;
@@ -182,21 +181,21 @@ module sk_axil_top #(
         reg_rdata[SK_STATUS_ERR_CODE_LSB +: SK_STATUS_ERR_CODE_WIDTH]   = err_code_q;
         reg_rdata[SK_STATUS_ERR_LAYER_LSB +: SK_STATUS_ERR_LAYER_WIDTH] = err_layer_q;
       end
-      SK_REG_NUM_LAYERS:       reg_rdata = {24'd0, num_layers_q};
-      SK_REG_CUR_LAYER:        reg_rdata = {24'd0, cur_layer};
-      SK_REG_LANES:            reg_rdata = Lanes;
-      SK_REG_WEIGHT_ROWS:      reg_rdata = WeightRows;
-      SK_REG_WEIGHT_ROW_BYTES: reg_rdata = WeightRowBytes;
-      SK_REG_BIAS_DEPTH:       reg_rdata = BiasDepth;
-      SK_REG_SHIFT_DEPTH:      reg_rdata = ShiftDepth;
-      SK_REG_ACT_BYTES:        reg_rdata = ActBytes;
-      SK_REG_MAX_LAYERS:       reg_rdata = MaxLayers;
-      SK_REG_MAX_BATCH:        reg_rdata = 32'd1;
-      SK_REG_PERF_CYCLES:      reg_rdata = perf_cycles;
-      SK_REG_PERF_MACS:        reg_rdata = perf_macs;
-      SK_REG_PERF_STALLS:      reg_rdata = perf_stalls;
-      SK_REG_FEATURES:         reg_rdata = {31'd0, Cnn != 0};
-      default:                 reg_known = 1'b0;
+      SK_REG_NUM_LAYERS[RegBits-1:0]:       reg_rdata = {24'd0, num_layers_q};
+      SK_REG_CUR_LAYER[RegBits-1:0]:        reg_rdata = {24'd0, cur_layer};
+      SK_REG_LANES[RegBits-1:0]:            reg_rdata = Lanes;
+      SK_REG_WEIGHT_ROWS[RegBits-1:0]:      reg_rdata = WeightRows;
+      SK_REG_WEIGHT_ROW_BYTES[RegBits-1:0]: reg_rdata = WeightRowBytes;
+      SK_REG_BIAS_DEPTH[RegBits-1:0]:       reg_rdata = BiasDepth;
+      SK_REG_SHIFT_DEPTH[RegBits-1:0]:      reg_rdata = ShiftDepth;
+      SK_REG_ACT_BYTES[RegBits-1:0]:        reg_rdata = ActBytes;
+      SK_REG_MAX_LAYERS[RegBits-1:0]:       reg_rdata = MaxLayers;
+      SK_REG_MAX_BATCH[RegBits-1:0]:        reg_rdata = 32'd1;
+      SK_REG_PERF_CYCLES[RegBits-1:0]:      reg_rdata = perf_cycles;
+      SK_REG_PERF_MACS[RegBits-1:0]:        reg_rdata = perf_macs;
+      SK_REG_PERF_STALLS[RegBits-1:0]:      reg_rdata = perf_stalls;
+      SK_REG_FEATURES[RegBits-1:0]:         reg_rdata = {31'd0, Cnn != 0};
+      default:                              reg_known = 1'b0;
     endcase
   end
 
@@ -210,9 +209,9 @@ module sk_axil_top #(
     refused_d    = refused_q;
     err_code_d   = err_code_q;
     err_layer_d  = err_layer_q;
-    if (reg_write && addr_q == SK_REG_IRQ_ENABLE && wstrb_q[0])
+    if (reg_write && reg_at(SK_REG_IRQ_ENABLE[RegBits-1:0]) && wstrb_q[0])
       irq_enable_d = wdata_q[SK_IRQ_ENABLE_DONE_LSB];
-    if (reg_write && addr_q == SK_REG_NUM_LAYERS && wstrb_q[0])
+    if (reg_write && reg_at(SK_REG_NUM_LAYERS[RegBits-1:0]) && wstrb_q[0])
       num_layers_d = wdata_q[SK_NUM_LAYERS_VALUE_LSB +: SK_NUM_LAYERS_VALUE_WIDTH];
     // In the order of docs/regmap.md: SOFT_RESET, IRQ_CLEAR, START; then the core.
     if (soft_reset || start_ok) begin
@@ -307,7 +306,21 @@ module sk_axil_top #(
   end
 
   // ------------------------------------------------------------------ core
-  wire host_req = (bus_q == BusWrite || bus_q == BusRead) && mem_ok;
+  // The access cycle (BusWrite or BusRead) in registers set at accept. host_req does
+  // not wait for the window decode or for core_busy: the core ignores an access while
+  // busy (its ports belong to the sequencer then) and the response says SLVERR. Both
+  // were in series with every memory enable (UP5K timing, docs/fpga.md).
+  reg host_req_q, host_we_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      host_req_q <= 1'b0;
+      host_we_q  <= 1'b0;
+    end else begin
+      host_req_q <= accept_w || accept_r;
+      host_we_q  <= accept_w;
+    end
+  end
+  wire host_req = host_req_q;
 
   sk_core #(
     .Lanes      (Lanes),
@@ -333,9 +346,12 @@ module sk_axil_top #(
     .perf_macs_o   (perf_macs),
     .perf_stalls_o (perf_stalls),
     .host_req_i    (host_req),
-    .host_we_i     (bus_q == BusWrite),
+    .host_we_i     (host_we_q),
     .host_win_i    (win_q),
-    .host_addr_i   (win_offset[AddrWidth-2:2] ),
+    // Every memory is no larger than its window and every window is aligned to its
+    // span, so a memory's word address is a run of low bits of the byte address: the
+    // core cuts it to its depth, and no mux over the windows is needed.
+    .host_addr_i   (addr_q[AddrWidth-2:2]),
     .host_wdata_i  (wdata_q),
     .host_be_i     (wstrb_q),
     .host_rdata_o  (host_rdata)
@@ -344,15 +360,15 @@ module sk_axil_top #(
   // AXI4-Lite protection bits carry nothing for this slave; word addresses are
   // shorter than a byte offset in the largest window.
   wire [5:0] unused_prot       = {s_axil_awprot, s_axil_arprot};
-  wire [2:0] unused_win_offset = {win_offset[AddrWidth-1], win_offset[1:0]};
+  wire [2:0] unused_addr_bits  = {addr_q[AddrWidth-1], addr_q[1:0]};
 
   // ------------------------------------------------------------------ assertions
   initial begin
     if (AddrWidth != SK_ADDR_WIDTH || WeightRows * WeightRowBytes > SK_WIN_WEIGHTS_SPAN ||
         BiasDepth * 4 > SK_WIN_BIAS_SPAN || ShiftDepth > SK_WIN_SHIFT_SPAN ||
         ActBytes > SK_WIN_ACT0_SPAN || MaxLayers * 16 > SK_WIN_DESC_SPAN ||
-        MaxLayers * 64 > SK_WIN_XDESC_SPAN) begin
-      $display("sk_axil_top: a memory is larger than its window in docs/regmap.md, or AddrWidth != %0d",
+        MaxLayers * 64 > SK_WIN_XDESC_SPAN || SK_REG_FEATURES >= (1 << RegBits)) begin
+      $display("sk_axil_top: a memory is larger than its window in docs/regmap.md, a register lies past RegBits, or AddrWidth != %0d",
                SK_ADDR_WIDTH);
       $finish;
     end

@@ -55,11 +55,13 @@ module sk_core #(
   output wire [31:0]              perf_cycles_o,
   output wire [31:0]              perf_macs_o,
   output wire [31:0]              perf_stalls_o,
-  // host window port (only while !busy_o): rdata is valid the cycle after host_req_i
+  // host window port: an access while busy_o is ignored (the sequencer owns the
+  // memories then; sk_axil_top answers it with SLVERR); rdata is valid the cycle after
+  // host_req_i
   input  wire                     host_req_i,
   input  wire                     host_we_i,
   input  wire [6:0]               host_win_i,   // one-hot, bit order of sk_core_if.vh
-  input  wire [HostAddrWidth-1:0] host_addr_i,  // word address within the window
+  input  wire [HostAddrWidth-1:0] host_addr_i,  // word address; its low bits are the offset in the window
   input  wire [31:0]              host_wdata_i,
   input  wire [3:0]               host_be_i,
   output reg  [31:0]              host_rdata_o
@@ -332,7 +334,10 @@ module sk_core #(
   wire [6:0]  active    = chan1 ? 7'd1 : (last_blk_q ? n_left_q[6:0] : LanesN[6:0]);  // n_left >= 1 while issuing
   // The last tap of a block reaches the shadow chain 2 cycles after issue: the chain
   // must be empty by then (at most 3 pops still due: this cycle and the next two).
-  wire        shadow_ok = !inflight_q && drain_left_q[6:2] == 5'd0;  // <= 3, without a carry chain
+  // Kept in a register (from the next values of inflight and drain_left) so that the
+  // issue decision does not wait for the drain count (UP5K timing, docs/fpga.md).
+  reg         shadow_ok_q;
+  wire        shadow_ok = shadow_ok_q;
   wire        may_issue = state_q == StRun && !issue_done_q && (!tap_last || shadow_ok);
 
   // The tap's activation: operand b of an add comes from SRC; a padding position reads
@@ -637,6 +642,11 @@ module sk_core #(
   wire flush = soft_reset_i || abort || state_q == StDone;
 
   always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) shadow_ok_q <= 1'b1;
+    else shadow_ok_q <= !inflight_d && drain_left_d[6:2] == 5'd0;  // <= 3, without a carry chain
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q          <= StIdle;
       num_layers_q     <= 8'd0;
@@ -803,9 +813,36 @@ module sk_core #(
   end
 
   // Perf counters: cleared by an accepted start or a soft reset, saturating.
-  wire busy = state_q != StIdle;
   wire start_accept = start_i && (state_q == StIdle || soft_reset_i);
-  wire [32:0] macs_sum = {1'b0, macs_q} + {26'd0, active};  // saturate on the carry out
+  // busy = state_q != StIdle, kept in a register of its own: it selects the host or the
+  // sequencer on every memory port and gates the host's window accesses, and decoding it
+  // from state_q put a LUT level and a wide fanout into the host access path (UP5K
+  // timing, docs/fpga.md). Only an accepted start leaves StIdle; only a soft reset and
+  // StDone return to it.
+  reg  busy_q;
+  wire busy_d = start_accept || (!soft_reset_i && state_q != StIdle && state_q != StDone);
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) busy_q <= 1'b0;
+    else busy_q <= busy_d;
+  end
+  wire busy = busy_q;
+  // PERF_MACS adds a row's active lanes a cycle after its issue, from registers: the
+  // issue decision and the lane count in series with a 32-bit adder were a UP5K
+  // critical path (docs/fpga.md). A run ends at least 8 cycles after its last issue, so
+  // the count is complete when DONE rises; a soft reset drops the pending row with the
+  // count. (Only a read in the middle of a run can see the row one cycle late.)
+  reg        mac_row_q;
+  reg  [6:0] mac_active_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      mac_row_q    <= 1'b0;
+      mac_active_q <= 7'd0;
+    end else begin
+      mac_row_q    <= issue && !soft_reset_i;
+      mac_active_q <= active;
+    end
+  end
+  wire [32:0] macs_sum = {1'b0, macs_q} + {26'd0, mac_active_q};  // saturate on the carry out
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       cycles_q <= 32'd0;
@@ -815,10 +852,12 @@ module sk_core #(
       cycles_q <= 32'd0;
       macs_q   <= 32'd0;
       stalls_q <= 32'd0;
-    end else if (busy) begin
-      if (cycles_q != 32'hFFFF_FFFF) cycles_q <= cycles_q + 32'd1;
-      if (issue) macs_q <= macs_sum[32] ? 32'hFFFF_FFFF : macs_sum[31:0];
-      else if (stalls_q != 32'hFFFF_FFFF) stalls_q <= stalls_q + 32'd1;
+    end else begin
+      if (mac_row_q) macs_q <= macs_sum[32] ? 32'hFFFF_FFFF : macs_sum[31:0];
+      if (busy) begin
+        if (cycles_q != 32'hFFFF_FFFF) cycles_q <= cycles_q + 32'd1;
+        if (!issue && stalls_q != 32'hFFFF_FFFF) stalls_q <= stalls_q + 32'd1;
+      end
     end
   end
 
@@ -919,13 +958,14 @@ module sk_core #(
   );
 
   // ------------------------------------------------------------------ memories
-  wire host = !busy;  // the host owns every memory port while idle
+  wire host    = !busy;  // the host owns every memory port while idle
+  wire host_rd = host_req_i && !host_we_i;
 
   // Descriptors: word w of layer l at 4l + w (MaxLayers <= 255, so DAw <= 10)
   wire [9:0] desc_addr = {layer_q, fetch_q[1:0]};
   sk_ram_sp #(.Depth(DWords), .Bytes(4)) u_desc (
     .clk_i   (clk_i),
-    .en_i    (host ? host_req_i && host_win_i[WinDesc] : state_q == StFetch),
+    .re_i    (host ? host_rd && host_win_i[WinDesc] : state_q == StFetch),
     .we_i    (host && host_we_i && host_win_i[WinDesc] ? host_be_i : 4'b0),
     .addr_i  (host ? host_addr_i[DAw-1:0] : desc_addr[DAw-1:0]),
     .wdata_i (host_wdata_i),
@@ -938,7 +978,7 @@ module sk_core #(
     if (HasCnn) begin : gen_xdesc
       sk_ram_sp #(.Depth(XWords), .Bytes(4)) u_xdesc (
         .clk_i   (clk_i),
-        .en_i    (host ? host_req_i && host_win_i[WinXdesc] : state_q == StFetch),
+        .re_i    (host ? host_rd && host_win_i[WinXdesc] : state_q == StFetch),
         .we_i    (host && host_we_i && host_win_i[WinXdesc] ? host_be_i : 4'b0),
         .addr_i  (host ? host_addr_i[XAw-1:0] : xdesc_addr[XAw-1:0]),
         .wdata_i (host_wdata_i),
@@ -953,7 +993,7 @@ module sk_core #(
   wire [16:0] bias_index = {1'b0, d_bias_base} + {1'b0, drain_n_q};
   sk_ram_sp #(.Depth(BiasDepth), .Bytes(4)) u_bias (
     .clk_i   (clk_i),
-    .en_i    (host ? host_req_i && host_win_i[WinBias] : pop && !no_bias),
+    .re_i    (host ? host_rd && host_win_i[WinBias] : pop && !no_bias),
     .we_i    (host && host_we_i && host_win_i[WinBias] ? host_be_i : 4'b0),
     .addr_i  (host ? host_addr_i[BAw-1:0] : bias_index[BAw-1:0]),
     .wdata_i (host_wdata_i),
@@ -963,7 +1003,7 @@ module sk_core #(
   // Per-channel shifts, four per word
   sk_ram_sp #(.Depth(SWords), .Bytes(4)) u_shift (
     .clk_i   (clk_i),
-    .en_i    (host ? host_req_i && host_win_i[WinShift] : pop && d_per_chan),
+    .re_i    (host ? host_rd && host_win_i[WinShift] : pop && d_per_chan),
     .we_i    (host && host_we_i && host_win_i[WinShift] ? host_be_i : 4'b0),
     .addr_i  (host ? host_addr_i[SAw-1:0] : shift_index[SAw+1:2]),
     .wdata_i (host_wdata_i),
@@ -1000,7 +1040,7 @@ module sk_core #(
         wire reading = rd_buf_now == a[0];
         sk_ram_sp #(.Depth(AWords), .Bytes(4)) u_act (
           .clk_i   (clk_i),
-          .en_i    (host ? host_req_i && host_sel : (reading ? issue : rq_sel)),
+          .re_i    (host ? host_rd && host_sel : reading && issue),
           .we_i    (host ? ((host_we_i && host_sel) ? host_be_i : 4'b0)
                          : ((!reading && rq_sel) ? rq_be : 4'b0)),
           .addr_i  (host ? host_addr_i[AAw-1:0] : (reading ? rd_word : rq_word)),
@@ -1021,7 +1061,7 @@ module sk_core #(
                                                                                : {Lanes{1'b0}};
   sk_ram_sp #(.Depth(WeightRows), .Bytes(Lanes)) u_weights (
     .clk_i   (clk_i),
-    .en_i    (host ? host_req_i && host_win_i[WinWeights] : issue && !vec),
+    .re_i    (host ? host_rd && host_win_i[WinWeights] : issue && !vec),
     .we_i    (w_we),
     .addr_i  (host ? host_row : w_row_q[WAw-1:0]),
     .wdata_i (host_row_wdata[8*Lanes-1:0]),
@@ -1071,13 +1111,22 @@ module sk_core #(
     end
   end
 `ifndef SYNTHESIS
+  // Registers start random in simulation until the first clock edge under reset loads
+  // them: the checks below skip that edge.
+  reg checked_q = 1'b0;
+  always @(posedge clk_i) checked_q <= 1'b1;
   always @(posedge clk_i) begin
     if (mac_load && pop && drain_left_q != 7'd1) begin
       $display("sk_core: shadow chain loaded with %0d lanes still to drain", drain_left_q);
       $stop;
     end
-    if (host_req_i && busy) begin
-      $display("sk_core: host window access while busy");
+    if (checked_q && shadow_ok_q != (!inflight_q && drain_left_q[6:2] == 5'd0)) begin
+      $display("sk_core: shadow_ok_q %0d disagrees with inflight %0d, drain_left %0d",
+               shadow_ok_q, inflight_q, drain_left_q);
+      $stop;
+    end
+    if (checked_q && busy_q != (state_q != StIdle)) begin
+      $display("sk_core: busy_q %0d disagrees with state %0d", busy_q, state_q);
       $stop;
     end
   end

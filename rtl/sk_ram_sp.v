@@ -1,9 +1,12 @@
 // sk_ram_sp.v — single-port RAM with byte-lane write enables and a registered read.
 //
-// Written as one plain array per byte lane so that every tool infers it: Verilator
-// simulates it, Yosys maps it to block RAM (or iCE40 SPRAM). A write and a read of
-// the same address in one cycle return the old contents (read-first); nothing in the
-// core relies on either order.
+// One array of full words with byte enables, and a cycle either writes or reads: during
+// a write the read data keep their previous value (nothing in the core reads the port
+// it writes). Read and write enables are separate inputs, so that a write enable never
+// waits for the logic that decides a read. That is the shape every tool maps without glue: Yosys gives iCE40 block
+// RAM (or SPRAM, whose rule is `rdwr no_change`) without the bypass registers and address
+// compare it adds to emulate a read-first port, and a 32-bit memory of 256 words or fewer
+// takes 2 SB_RAM40_4K instead of one per byte lane (docs/fpga.md "Memories").
 
 `default_nettype none
 
@@ -13,27 +16,25 @@ module sk_ram_sp #(
   parameter integer AddrWidth = (Depth > 1) ? $clog2(Depth) : 1  // derived; do not override
 ) (
   input  wire                 clk_i,
-  input  wire                 en_i,     // access this cycle (read, and write where we_i)
+  input  wire                 re_i,     // read this cycle (ignored while any we_i is set)
   input  wire [Bytes-1:0]     we_i,     // byte-lane write enables
   input  wire [AddrWidth-1:0] addr_i,
   input  wire [8*Bytes-1:0]   wdata_i,
-  output wire [8*Bytes-1:0]   rdata_o   // word at the address of the previous access
+  output wire [8*Bytes-1:0]   rdata_o   // word at the address of the previous read
 );
 
-  genvar b;
-  generate
-    for (b = 0; b < Bytes; b = b + 1) begin : gen_byte
-      reg [7:0] mem_q [0:Depth-1];
-      reg [7:0] rdata_q;
-      always @(posedge clk_i) begin
-        if (en_i) begin
-          if (we_i[b]) mem_q[addr_i] <= wdata_i[8*b +: 8];
-          rdata_q <= mem_q[addr_i];
-        end
-      end
-      assign rdata_o[8*b +: 8] = rdata_q;
+  reg [8*Bytes-1:0] mem_q [0:Depth-1];
+  reg [8*Bytes-1:0] rdata_q;
+  integer b;
+  always @(posedge clk_i) begin
+    if (|we_i) begin
+      for (b = 0; b < Bytes; b = b + 1)
+        if (we_i[b]) mem_q[addr_i][8*b +: 8] <= wdata_i[8*b +: 8];
+    end else if (re_i) begin
+      rdata_q <= mem_q[addr_i];
     end
-  endgenerate
+  end
+  assign rdata_o = rdata_q;
 
   // Assertions
   initial begin

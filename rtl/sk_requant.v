@@ -49,7 +49,7 @@ module sk_requant #(
   output wire               valid_o,
   output wire [TagWidth-1:0] n_o,
   output wire [31:0]        data_o,         // y[n] sign-extended, or the raw sum
-  output wire               shift_err_o,    // a per-channel shift outside -16..31 (stage 1)
+  output wire               shift_err_o,    // a per-channel shift outside -16..31 (found in stage 1, reported in stage 2)
   output wire               busy_o          // a channel is in flight
 );
 
@@ -83,7 +83,15 @@ module sk_requant #(
   wire [5:0]  shift1     = per_channel_i ? chan_shift[5:0] : layer_shift_i;  // in range: 6 bits
   // -16..31 is 000x_xxxx or 1111_xxxx
   wire        chan_shift_ok = chan_shift[7:5] == 3'b000 || chan_shift[7:4] == 4'b1111;
-  assign shift_err_o = valid_q[1] && per_channel_i && !raw_i && !chan_shift_ok;
+  // Reported one cycle later, from a register: the RAM output, byte select and range
+  // test in series with the sequencer's abort decision were the UP5K critical path
+  // (docs/fpga.md). A flush drops it with the channel.
+  reg shift_err_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) shift_err_q <= 1'b0;
+    else shift_err_q <= !flush_i && valid_q[1] && per_channel_i && !raw_i && !chan_shift_ok;
+  end
+  assign shift_err_o = shift_err_q;
 
   // ---------------------------------------------------------------- stage 2
   reg [31:0] sum2_q;
@@ -166,11 +174,15 @@ module sk_requant #(
   reg [31:0] sum5_q;
   reg [9:0]  rounded5_q;
   reg        sign5_q, ovf5_q;
+  reg        neg5_q;     // y[n] will be negative: its sign extension, decided a stage early
   always @(posedge clk_i) begin
     sum5_q     <= sum4_q;
     rounded5_q <= raw_i ? 10'd0 : rounded4;  // zero for a raw layer (a synchronous reset)
     sign5_q    <= sign4_q;
     ovf5_q     <= ovf4_q;
+    // y is negative exactly when lo < 0 and the value is: a negative value is either
+    // in lo..-1 or clamped to lo, and lo = 0 clamps every negative value to 0.
+    neg5_q     <= !raw_i && lo_i[9] && (ovf4_q ? sign4_q : rounded4[9]);
   end
 
   // The §6 bounds are hi = 2^m - 1 and lo = 0 or -2^m: comparing with them is a test of
@@ -189,10 +201,12 @@ module sk_requant #(
   // ---------------------------------------------------------------- stage 6
   // raw: the sum (y5 is zero); else y sign-extended (sum5_q is zero). Written as OR and
   // set so that the register's synchronous set does the sign extension: no LUT per bit.
+  // The set comes straight from neg5_q (= y5[8]): with y5[8] itself, the clamp decision
+  // drove the set of 23 flip-flops (UP5K timing, docs/fpga.md).
   reg [31:0] data6_q;
   always @(posedge clk_i) begin
     data6_q[8:0]  <= sum5_q[8:0] | y5;
-    data6_q[31:9] <= y5[8] ? {23{1'b1}} : sum5_q[31:9];
+    data6_q[31:9] <= neg5_q ? {23{1'b1}} : sum5_q[31:9];
   end
 
   assign valid_o = valid_q[Depth];
@@ -202,6 +216,10 @@ module sk_requant #(
 
   // Assertions
 `ifndef SYNTHESIS
+  // Registers start random in simulation until the first clock edge under reset loads
+  // them: the checks below skip that edge.
+  reg checked_q = 1'b0;
+  always @(posedge clk_i) checked_q <= 1'b1;
   always @(posedge clk_i) begin
     // the clamp above relies on the §6 form of the bounds
     if (valid_q[5] && !raw_i &&
@@ -209,6 +227,10 @@ module sk_requant #(
          (lo_i != 10'sd0 && lo_i != ~hi_i))) begin
       $display("sk_requant: clamp bounds lo %0d, hi %0d not of the form hi = 2^m - 1 <= 255, lo = 0 or -2^m",
                lo_i, hi_i);
+      $stop;
+    end
+    if (checked_q && valid_q[5] && neg5_q != y5[8]) begin
+      $display("sk_requant: early sign %0d of y differs from y[8] = %0d", neg5_q, y5[8]);
       $stop;
     end
   end
