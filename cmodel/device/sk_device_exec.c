@@ -3,11 +3,12 @@
  * arithmetic (sk_requantize, docs/datapath.md), checking each descriptor first with
  * the error codes of the register map, and counting cycles on the RTL's schedule.
  *
- * A descriptor without EXT is a version-1.0 dense layer on the ping-pong buffers
- * (run_layer); one with EXT runs its extension descriptor (run_ext_layer): output
- * pixels, groups and taps in the RTL's issue order, with the errors found at run time
+ * A descriptor with EXT runs its extension descriptor; one without is a version-1.0
+ * dense layer on the ping-pong buffers, which is the EXT dense case with one pixel, a
+ * 1x1 window and C = K (as rtl/sk_core.v runs it). Either way run_layer issues output
+ * pixels, groups and taps in the RTL's order, with the errors found at run time
  * (WEIGHT_RANGE, ACT_RANGE of a tap or an output, a bad per-channel shift) reported
- * in the order their cycles come. */
+ * in the order of their cycles. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -170,32 +171,11 @@ static uint32_t check(const sk_device *dev, const desc *d, const xdesc *x, const
         if (addr_offset(x->in_addr) >= c->act_bytes || addr_offset(x->out_addr) >= c->act_bytes ||
             (x->kind == KIND_ADD && addr_offset(x->src_addr) >= c->act_bytes))
             return SK_HWERR_ACT_RANGE;
-        return SK_HWERR_NONE; /* the rest is found as the layer runs (run_ext_layer) */
+        return SK_HWERR_NONE; /* the rest is found as the layer runs (run_layer) */
     }
     if (d->k > c->act_bytes || (uint64_t)d->n * (d->raw ? 4 : 1) > c->act_bytes)
         return SK_HWERR_ACT_RANGE;
-    /* The RTL finds a weight row past the memory when it issues it, after every
-     * check above: so WEIGHT_RANGE comes last (run_layer stops at the bad block). */
-    uint64_t blocks = ((uint64_t)d->n + c->lanes - 1) / c->lanes;
-    if ((uint64_t)d->w_base + blocks * d->k > c->weight_rows)
-        return SK_HWERR_WEIGHT_RANGE;
-    return SK_HWERR_NONE;
-}
-
-/* Channel n of a checked layer: the exact accumulator of datapath §2/§3. The driver
- * guarantees the §3 bound, so the 32-bit sum never wraps; a descriptor that breaks
- * it still gives the RTL's 32-bit wrap-around here, never undefined behaviour. */
-static int32_t accumulate(const sk_device *dev, const desc *d, const uint8_t *in, uint32_t n)
-{
-    uint32_t lanes = dev->cfg.lanes;
-    uint32_t acc = (uint32_t)dev->bias[d->bias_base + n];
-    uint64_t row = (uint64_t)d->w_base + (uint64_t)(n / lanes) * d->k;
-    for (uint32_t k = 0; k < d->k; k++) {
-        int32_t w = (int8_t)dev->weights[(row + k) * dev->row_bytes + n % lanes];
-        int32_t x = d->in_signed ? (int32_t)(int8_t)in[k] : (int32_t)in[k];
-        acc += (uint32_t)(w * x);
-    }
-    return (int32_t)acc;
+    return SK_HWERR_NONE; /* WEIGHT_RANGE is found as rows are issued (run_layer) */
 }
 
 static void put_word(uint8_t *p, uint32_t v)
@@ -206,31 +186,7 @@ static void put_word(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)(v >> 24);
 }
 
-/* Compute one checked layer; returns SK_HWERR_SHIFT_RANGE (and the channel count
- * done) if a per-channel shift is out of range. */
-static uint32_t run_layer(sk_device *dev, const desc *d, uint32_t layer, uint32_t *channels_done)
-{
-    const uint8_t *in = dev->act[layer % 2];
-    uint8_t *out = dev->act[(layer + 1) % 2];
-    sk_qtype type = {(int)d->out_bits, d->out_signed};
-    for (uint32_t n = 0; n < d->n; n++) {
-        int32_t acc = accumulate(dev, d, in, n);
-        if (d->raw) {
-            put_word(out + 4 * n, (uint32_t)acc);
-        } else {
-            int s = d->per_channel ? dev->shift[d->shift_base + n] : d->shift;
-            if (!shift_ok(s)) {
-                *channels_done = n;
-                return SK_HWERR_SHIFT_RANGE;
-            }
-            out[n] = (uint8_t)sk_requantize(acc, s, (sk_rounding)d->round, type, d->relu);
-        }
-    }
-    *channels_done = d->n;
-    return SK_HWERR_NONE;
-}
-
-/* ---- EXT layers (docs/regmap.md "Extension descriptor (XDESC)") ----
+/* ---- Running a layer (docs/regmap.md "Extension descriptor (XDESC)") ----
  *
  * Cycle times below count from the layer's first tap (cycle 0), on the schedule of
  * rtl/sk_core.v. Block j's taps 0..T-2 issue on consecutive cycles after block j-1's
@@ -280,7 +236,7 @@ typedef struct ext_output {
     uint32_t value;  /* an activation byte, or the int32 word of a RAW layer */
 } ext_output;
 
-/* The state of one EXT layer's run. */
+/* The state of one layer's run. */
 typedef struct ext_run {
     sk_device *dev;
     const desc *d;
@@ -451,10 +407,20 @@ static void ext_shape(ext_run *r)
     r->taps = x->kind == KIND_ADD ? 2 : (uint64_t)x->kh * x->kw * r->chans;
 }
 
-/* Run one checked EXT layer. Returns its error code (SK_HWERR_NONE when clean) and
- * fills the cycle, issue and MAC counts. */
-static uint32_t run_ext_layer(sk_device *dev, const desc *d, const xdesc *x, uint64_t *cycles,
-                              uint64_t *issued, uint64_t *macs)
+/* The extension a layer without EXT runs as: dense from byte 0 of ACT(i % 2) to byte
+ * 0 of ACT((i + 1) % 2), one pixel, a 1x1 window, C = K. */
+static xdesc dense_xdesc(const desc *d, uint32_t layer)
+{
+    return (xdesc){.kind = KIND_DENSE, .in_addr = (layer % 2) << 16,
+                   .out_addr = ((layer + 1) % 2) << 16, .h = 1, .w = 1, .c = d->k, .kh = 1,
+                   .kw = 1, .sh = 1, .sw = 1, .oh = 1, .ow = 1, .row_step = d->k,
+                   .pix_step = d->k, .orow_step = d->k};
+}
+
+/* Run one checked layer (x: its extension, or dense_xdesc without EXT). Returns its
+ * error code (SK_HWERR_NONE when clean) and fills the cycle, issue and MAC counts. */
+static uint32_t run_layer(sk_device *dev, const desc *d, const xdesc *x, uint64_t *cycles,
+                          uint64_t *issued, uint64_t *macs)
 {
     ext_run *r = &(ext_run){.dev = dev, .d = d, .x = x, .err_time = UINT64_MAX, .err = EV_NONE};
     ext_shape(r);
@@ -505,9 +471,12 @@ static uint32_t run_ext_layer(sk_device *dev, const desc *d, const xdesc *x, uin
     *issued = r->issued;
     *macs = r->macs;
     if (r->err != EV_NONE) /* the cycles up to the abort, then StDone */
-        *cycles = sk_timing_ext_check_cycles() + r->err_time + 1;
-    else
+        *cycles = (d->has_ext ? sk_timing_ext_check_cycles() : sk_timing_check_cycles()) +
+                  r->err_time + 1;
+    else if (d->has_ext)
         *cycles = sk_timing_ext_layer_cycles(r->group_lanes, r->taps, r->pixels, d->n);
+    else
+        *cycles = sk_timing_layer_cycles(dev->cfg.lanes, d->k, d->n);
     return event_code(r->err);
 }
 
@@ -530,42 +499,24 @@ void sk_device_execute(sk_device *dev, sk_device_run *run)
         if (ext)
             x = xdecode(dev->xdesc + (size_t)i * (SK_XDESC_BYTES / 4));
         uint32_t code = check(dev, &d, ext ? &x : NULL, i ? &prev : NULL, i, num_layers);
-        if (code != SK_HWERR_NONE) {
-            /* errors end the run after the check (approximate cycles for WEIGHT_RANGE
-             * and SHIFT_RANGE, which the RTL finds mid-layer) */
+        if (code != SK_HWERR_NONE) { /* the run ends after the check */
             run->err_code = code;
             run->err_layer = i;
             run->cycles += ext ? sk_timing_ext_check_cycles() : sk_timing_check_cycles();
             return;
         }
-        if (ext) {
-            uint64_t cycles = 0, issued = 0, macs = 0;
-            code = run_ext_layer(dev, &d, &x, &cycles, &issued, &macs);
-            run->cycles += cycles;
-            run->issue_cycles += issued;
-            run->macs += macs;
-            if (code != SK_HWERR_NONE) {
-                run->err_code = code;
-                run->err_layer = i;
-                return;
-            }
-            prev = d;
-            continue;
-        }
-        uint32_t done = 0;
-        code = run_layer(dev, &d, i, &done);
+        if (!ext)
+            x = dense_xdesc(&d, i);
+        uint64_t cycles = 0, issued = 0, macs = 0;
+        code = run_layer(dev, &d, &x, &cycles, &issued, &macs);
+        run->cycles += cycles;
+        run->issue_cycles += issued;
+        run->macs += macs;
         if (code != SK_HWERR_NONE) {
-            uint64_t blocks_done = done / c->lanes + 1;
             run->err_code = code;
             run->err_layer = i;
-            run->issue_cycles += blocks_done * d.k;
-            run->macs += (uint64_t)done * d.k;
-            run->cycles += sk_timing_check_cycles() + blocks_done * d.k;
             return;
         }
-        run->issue_cycles += sk_timing_layer_issue_cycles(c->lanes, d.k, d.n);
-        run->macs += (uint64_t)d.k * d.n;
-        run->cycles += sk_timing_layer_cycles(c->lanes, d.k, d.n);
         prev = d;
     }
 }

@@ -54,12 +54,6 @@ uint64_t sk_timing_check_cycles(void)
     return FETCH_CHECK_CYCLES;
 }
 
-uint64_t sk_timing_layer_issue_cycles(uint32_t lanes, uint32_t k, uint32_t n)
-{
-    uint64_t blocks = ((uint64_t)n + lanes - 1) / lanes;
-    return blocks * k;
-}
-
 uint64_t sk_timing_ext_layer_cycles(uint32_t group_lanes, uint64_t taps, uint64_t pixels,
                                     uint32_t n)
 {

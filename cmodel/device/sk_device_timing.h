@@ -27,9 +27,6 @@ uint64_t sk_timing_layer_cycles(uint32_t lanes, uint32_t k, uint32_t n);
 /* Cycles of a layer whose descriptor check fails (fetch and check only). */
 uint64_t sk_timing_check_cycles(void);
 
-/* Cycles the lanes issue weight rows in a layer: ceil(N / LANES) * K. */
-uint64_t sk_timing_layer_issue_cycles(uint32_t lanes, uint32_t k, uint32_t n);
-
 /* Cycles one EXT layer takes (docs/regmap.md "Timing"), from the fetch of its
  * descriptor and extension to its end: `pixels` times the same ceil(n / group_lanes)
  * groups of `taps` taps each, group g holding min(group_lanes, n - g*group_lanes)
