@@ -86,8 +86,9 @@ module sk_axil_props #(
     begin
       a = {byte_addr[23:2], 2'b00};
       map_kind = 2'd0;
-      if (a <= 24'h018 || (a >= 24'h020 && a <= 24'h048)) map_kind = 2'd1;  // 0x01c is a hole
+      if (a <= 24'h018 || (a >= 24'h020 && a <= 24'h04C)) map_kind = 2'd1;  // 0x01c is a hole
       if (a >= 24'h001000 && a < 24'h001000 + MaxLayers * 16)            map_kind = 2'd2;  // DESC
+      if (a >= 24'h004000 && a < 24'h004000 + MaxLayers * 64)            map_kind = 2'd2;  // XDESC (Cnn = 1)
       if (a >= 24'h010000 && a < 24'h010000 + BiasDepth * 4)             map_kind = 2'd2;  // BIAS
       if (a >= 24'h020000 && a < 24'h020000 + ShiftDepth)                map_kind = 2'd2;  // SHIFT
       if (a >= 24'h040000 && a < 24'h040000 + ActBytes)                  map_kind = 2'd2;  // ACT0

@@ -18,7 +18,8 @@
 //
 // The configuration is held constant (the core keeps it stable while a layer drains);
 // the sum acc + bias is assumed to fit int32 (the §3 load-time rule guarantees it).
-// Per-channel shifts outside -16..31 must raise shift_err_o (regmap SHIFT_RANGE).
+// Per-channel shifts outside -16..31 must raise shift_err_o (regmap SHIFT_RANGE) a
+// cycle after the shift byte arrives.
 
 `default_nettype none
 
@@ -112,6 +113,11 @@ module sk_requant_equiv #(
   reg [6:1] valid_d;
   always @(posedge clk_i) valid_d <= init_q ? 6'b0 : {valid_d[5:1], valid_i};
 
+  reg shift_err_ref_q;
+  always @(posedge clk_i)
+    shift_err_ref_q <= !init_q && valid_d[1] && per_channel_i && !raw_i &&
+                       (chan_shift < -8'sd16 || chan_shift > 8'sd31);
+
   // §3: the sum of a valid model never leaves int32
   always @(*) if (valid_d[1])
     assume (sum_now >= -64'sd2147483648 && sum_now <= 64'sd2147483647);
@@ -160,9 +166,9 @@ module sk_requant_equiv #(
         assert (lower_ok);
         assert (upper_ok);
       end
-      // regmap SHIFT_RANGE: an illegal per-channel shift is reported in stage 1
-      assert (shift_err_o == (valid_d[1] && per_channel_i && !raw_i &&
-                              (chan_shift < -8'sd16 || chan_shift > 8'sd31)));
+      // regmap SHIFT_RANGE: an illegal per-channel shift is found in stage 1 and
+      // reported from a register in stage 2
+      assert (shift_err_o == shift_err_ref_q);
     end
   end
 
