@@ -1,8 +1,8 @@
 /* sk_sc_bus_test.cpp — bus-level checks of both SystemC targets against
  * docs/regmap.md, run side by side in one simulation: the same scripted accesses
  * through a HAL initiator on sk_tlm_device and on sk_rtl_device, every expectation
- * taken from the register map (not from either model): ID/VERSION/build parameters,
- * SLVERR for holes, words past a window's size and out-of-range addresses, bursts refused, byte enables as WSTRB, read-only writes ignored, window
+ * taken from the register map (not from either model): ID/VERSION/build parameters
+ * and FEATURES, XDESC words 12..15 stored, SLVERR for holes, words past a window's size and out-of-range addresses, bursts refused, byte enables as WSTRB, read-only writes ignored, window
  * access refused while busy, START_REFUSED, the level interrupt (masked run ends in a
  * wait timeout of exactly the asked simulated time, enabling it raises irq, IRQ_CLEAR
  * drops it), an error run (NUM_LAYERS 0) and SOFT_RESET. A third initiator checks that
@@ -72,6 +72,8 @@ static void script(sk_tlm_hal &cpu, checker &c)
     c.expect(cpu.read32(SK_REG_MAX_LAYERS, &v) == 0 && v == SK_DEFAULT_MAX_LAYERS, "MAX_LAYERS",
              v, SK_DEFAULT_MAX_LAYERS);
     c.expect(cpu.read32(SK_REG_NUM_LAYERS, &v) == 0 && v == 1, "NUM_LAYERS reset value", v, 1);
+    const uint32_t features = SK_DEFAULT_CNN ? SK_FEATURES_CNN_MASK : 0u;
+    c.expect(cpu.read32(SK_REG_FEATURES, &v) == 0 && v == features, "FEATURES", v, features);
     c.expect(cpu.write32(SK_REG_ID, 0) == 0, "write to read-only ID answers OKAY");
     c.expect(cpu.read32(SK_REG_ID, &v) == 0 && v == SK_ID_MAGIC, "ID unchanged by a write", v,
              SK_ID_MAGIC);
@@ -83,6 +85,14 @@ static void script(sk_tlm_hal &cpu, checker &c)
              "DESC word past MAX_LAYERS*16");
     c.expect(cpu.read32(SK_WIN_BIAS_BASE + SK_DEFAULT_BIAS_DEPTH * 4, &v) != 0,
              "BIAS word past BIAS_DEPTH");
+    c.expect(cpu.read32(SK_WIN_XDESC_BASE + SK_DEFAULT_MAX_LAYERS * SK_XDESC_BYTES, &v) != 0,
+             "XDESC word past MAX_LAYERS*64");
+    if (SK_DEFAULT_CNN) { /* XDESC words 12..15 of a slot are stored, never read by the core */
+        const uint32_t xword13 = SK_WIN_XDESC_BASE + SK_XDESC_BYTES + 4 * 13;
+        c.expect(cpu.write32(xword13, 0x5A5AA5A5u) == 0, "XDESC word 13 write");
+        c.expect(cpu.read32(xword13, &v) == 0 && v == 0x5A5AA5A5u, "XDESC word 13 reads back", v,
+                 0x5A5AA5A5u);
+    }
     c.expect(cpu.read32(0x060000, &v) != 0, "gap between ACT1 and WEIGHTS");
     v = 0;
     c.expect(raw(cpu, tlm::TLM_READ_COMMAND, 0x1000000, &v) != tlm::TLM_OK_RESPONSE,
@@ -109,6 +119,7 @@ static void script(sk_tlm_hal &cpu, checker &c)
     c.expect(cpu.read32(SK_REG_STATUS, &v) == 0 && (v & SK_STATUS_BUSY_MASK), "BUSY after START", v,
              SK_STATUS_BUSY_MASK);
     c.expect(cpu.read32(SK_WIN_ACT0_BASE, &v) != 0, "window read while busy: SLVERR");
+    c.expect(cpu.write32(SK_WIN_XDESC_BASE, 0) != 0, "XDESC write while busy: SLVERR");
     c.expect(cpu.write32(SK_REG_CTRL, SK_CTRL_START_MASK) == 0, "second START answers OKAY");
     c.expect(cpu.read32(SK_REG_STATUS, &v) == 0 && (v & SK_STATUS_START_REFUSED_MASK),
              "START_REFUSED", v, SK_STATUS_START_REFUSED_MASK);

@@ -2,10 +2,15 @@
  * side by side, every answer compared between them: the C device model (through
  * sk_tlm_device) and the RTL (through the bridge) must give the same response and data
  * for every access. The traffic mixes random register and window accesses (in and
- * out of range) with random runs: 1..3 layers of random descriptors (mostly legal,
- * sometimes with a broken field, chain, range, shift or NUM_LAYERS, so every error
- * code comes up), random weights, biases, shifts and inputs, then STATUS, CUR_LAYER,
- * PERF_MACS and the activation buffers read back; and starts aborted by SOFT_RESET.
+ * out of range, the XDESC window and FEATURES included) with random runs: 1..3 layers
+ * of random descriptors (mostly legal, sometimes with a broken field, chain, range,
+ * shift or NUM_LAYERS, so every error code comes up), dense or, through EXT
+ * descriptors and the XDESC window (register map 1.1), conv2d, depthwise, maxpool,
+ * avgpool, add and EXT dense over random activation buffers (sometimes with a broken
+ * kind, padding, dimension, address or step, so the EXT rules and the run-time
+ * ACT_RANGE come up), random weights, biases, shifts and inputs, then STATUS,
+ * CUR_LAYER, PERF_MACS and the activation buffers read back; and starts aborted by
+ * SOFT_RESET.
  *
  * Reads whose value depends on the cycle they land in (STATUS or a window right after
  * a START, PERF_CYCLES, PERF_STALLS) are timing figures: their differences are counted
@@ -70,7 +75,7 @@ public:
             else if (kind < 6)
                 random_read();
             else if (kind < 9)
-                random_run();
+                m_rng.chance(40) ? random_ext_run() : random_run();
             else
                 aborted_start();
         }
@@ -99,13 +104,14 @@ private:
     {
         static const struct { const char *name; uint32_t base, size; } win[] = {
             {"DESC", SK_WIN_DESC_BASE, SK_DEFAULT_MAX_LAYERS * 16},
+            {"XDESC", SK_WIN_XDESC_BASE, SK_DEFAULT_MAX_LAYERS * SK_XDESC_BYTES},
             {"BIAS", SK_WIN_BIAS_BASE, SK_DEFAULT_BIAS_DEPTH * 4},
             {"SHIFT", SK_WIN_SHIFT_BASE, SK_DEFAULT_SHIFT_DEPTH},
             {"ACT0", SK_WIN_ACT0_BASE, SK_DEFAULT_ACT_BYTES},
             {"ACT1", SK_WIN_ACT1_BASE, SK_DEFAULT_ACT_BYTES},
             {"WEIGHTS", SK_WIN_WEIGHTS_BASE, SK_DEFAULT_WEIGHT_ROWS * 8},
         };
-        const auto &w = win[m_rng.below(6)];
+        const auto &w = win[m_rng.below(sizeof win / sizeof win[0])];
         *name = w.name;
         uint32_t off = m_rng.chance(10) ? w.size + 4 * m_rng.below(4) : 4 * m_rng.below(w.size / 4);
         return w.base + off;
@@ -204,12 +210,132 @@ private:
         }
         for (uint32_t j = 0; j < k0; j += 4)
             wr(SK_WIN_ACT0_BASE + j, m_rng.next(), "ACT0 input");
+        start_and_check(layers, false);
+    }
+
+    /* Field `mask` (its shift is the mask's lowest set bit) of an XDESC word set to v. */
+    static uint32_t put(uint32_t word, uint32_t mask, uint32_t v)
+    {
+        uint32_t shift = 0;
+        while (!((mask >> shift) & 1u))
+            shift++;
+        return (word & ~mask) | ((v << shift) & mask);
+    }
+
+    /* 1..3 EXT layers (docs/regmap.md "Extension descriptor"): mostly legal shapes,
+     * steps and addresses over the random contents of both activation buffers (input
+     * in one, output in the other), now and then a broken kind, DEPTHWISE, padding,
+     * dimension, RAW address, activation offset or step, so the EXT error rules and the
+     * run-time ACT_RANGE come up. Weights, biases and shifts as random_run. */
+    void random_ext_run()
+    {
+        refill_buffers(); /* the layers' inputs */
+        unsigned layers = 1 + m_rng.below(3);
+        uint32_t w_base = 0, b_base = 0, prev_signed = m_rng.below(2);
+        for (unsigned l = 0; l < layers; l++) {
+            static const uint32_t kinds[] = {0, 1, 1, 1, 2, 3, 4};
+            uint32_t kind = m_rng.chance(2) ? 5 + m_rng.below(3) : kinds[m_rng.below(7)];
+            bool depthwise = (kind == 1 && m_rng.chance(25)) || m_rng.chance(2);
+            bool last = l + 1 == layers, one_channel = depthwise || kind == 2 || kind == 3;
+            uint32_t h = 1 + m_rng.below(5), w = 1 + m_rng.below(5), c = 1 + m_rng.below(4);
+            uint32_t kh = 1 + m_rng.below(3), kw = 1 + m_rng.below(3);
+            uint32_t sh = 1 + m_rng.below(2), sw = 1 + m_rng.below(2);
+            uint32_t pt = m_rng.below(kh), pl = m_rng.below(kw);
+            uint32_t pb = m_rng.below(kh), pr = m_rng.below(kw);
+            if (kind == 0)
+                h = w = kh = kw = sh = sw = 1, pt = pl = pb = pr = 0;
+            if (m_rng.chance(3))
+                pt = kh; /* DESC_FIELD (add excepted) */
+            uint32_t oh = h + pt + pb >= kh ? (h + pt + pb - kh) / sh + 1 : 1;
+            uint32_t ow = w + pl + pr >= kw ? (w + pl + pr - kw) / sw + 1 : 1;
+            uint32_t n = kind == 4 ? h * w * c : kind <= 1 && !depthwise ? 1 + m_rng.below(12) : c;
+            uint32_t taps = kind == 4 ? 2 : kh * kw * (one_channel ? 1 : c);
+            if (m_rng.chance(3))
+                (m_rng.chance(50) ? h : ow) = 0; /* DESC_DIMS (add: only if N, K) */
+            uint32_t in_buf = m_rng.below(2) << 16, out_buf = in_buf ^ (1u << 16);
+            bool raw = last && kind <= 1 && m_rng.chance(20), relu = !raw && m_rng.chance(25);
+            uint32_t in_addr = in_buf | 4 * m_rng.below(4);
+            uint32_t src_addr = kind == 4 ? in_buf | (64 + 4 * m_rng.below(4)) : 0;
+            uint32_t out_addr = out_buf | (raw ? 4 * m_rng.below(4) : m_rng.below(16));
+            if (m_rng.chance(3))
+                out_addr = out_buf | (m_rng.chance(50) ? SK_DEFAULT_ACT_BYTES + m_rng.below(8)
+                                                       : 4 * m_rng.below(4) + 1);
+            uint32_t row = w * c, pix = sw * c, orow = sh * w * c, pad = (pt * w + pl) * c;
+            if (m_rng.chance(5))
+                pad += 1 + m_rng.below(16); /* taps before byte 0: ACT_RANGE */
+            if (m_rng.chance(5))
+                orow += 4 * m_rng.below(4096); /* rows far apart, maybe past the buffer */
+            bool per_channel = (kind <= 1 && m_rng.chance(30)) || m_rng.chance(2);
+            bool maxpool_like = kind == 2 && m_rng.chance(70); /* as the driver sets it */
+            int shift = maxpool_like ? 0 : int(m_rng.below(48)) - 16;
+            uint32_t mode = maxpool_like ? 0 : m_rng.below(4);
+            uint32_t in_signed = m_rng.chance(5) ? m_rng.below(2) : prev_signed;
+            uint32_t out_signed = maxpool_like ? in_signed : m_rng.below(2);
+            uint32_t out_bits = maxpool_like ? 8 : 2 + m_rng.below(7);
+            uint32_t d3 = (uint32_t(shift) & 0x3Fu) | mode << 6 | (out_bits & 0xFu) << 8 |
+                          out_signed << 12 | in_signed << 13 | uint32_t(relu) << 14 |
+                          uint32_t(raw) << 15 | uint32_t(per_channel) << 16 | SK_DESC_EXT_MASK;
+            uint32_t d = SK_WIN_DESC_BASE + 16 * l;
+            wr(d, (taps & 0xFFFFu) | (n & 0xFFFFu) << 16, "DESC.0");
+            wr(d + 4, w_base, "DESC.1");
+            wr(d + 8, b_base | b_base << 16, "DESC.2");
+            wr(d + 12, d3, "DESC.3");
+            uint32_t x[SK_XDESC_WORDS] = {};
+            x[0] = put(put(put(put(put(0, SK_XDESC_KIND_MASK, kind), SK_XDESC_DEPTHWISE_MASK,
+                                       depthwise), SK_XDESC_SRC_SIGNED_MASK, m_rng.below(2)),
+                           SK_XDESC_A_SHIFT_MASK, m_rng.below(9)),
+                       SK_XDESC_B_SHIFT_MASK, m_rng.below(9));
+            x[1] = put(0, SK_XDESC_IN_ADDR_MASK, in_addr);
+            x[2] = put(0, SK_XDESC_OUT_ADDR_MASK, out_addr);
+            x[3] = put(0, SK_XDESC_SRC_ADDR_MASK, src_addr);
+            x[4] = put(put(0, SK_XDESC_H_MASK, h), SK_XDESC_W_MASK, w);
+            x[5] = put(put(put(0, SK_XDESC_C_MASK, c), SK_XDESC_KH_MASK, kh), SK_XDESC_KW_MASK, kw);
+            x[6] = put(put(put(put(0, SK_XDESC_SH_MASK, sh), SK_XDESC_SW_MASK, sw), SK_XDESC_PT_MASK,
+                           pt), SK_XDESC_PL_MASK, pl);
+            x[7] = put(put(0, SK_XDESC_OH_MASK, oh), SK_XDESC_OW_MASK, ow);
+            x[8] = put(0, SK_XDESC_ROW_STEP_MASK, row);
+            x[9] = put(0, SK_XDESC_PIX_STEP_MASK, pix);
+            x[10] = put(0, SK_XDESC_OROW_STEP_MASK, orow);
+            x[11] = put(0, SK_XDESC_PAD_OFFSET_MASK, pad);
+            if (m_rng.chance(2))
+                x[m_rng.below(SK_XDESC_WORDS)] |= 1u << 31; /* a reserved bit, mostly */
+            for (uint32_t j = 0; j < SK_XDESC_WORDS; j++)
+                wr(SK_WIN_XDESC_BASE + SK_XDESC_BYTES * l + 4 * j, x[j], "XDESC");
+            bool weighted = kind <= 1;
+            uint32_t rows = !weighted ? 0 : depthwise ? n * taps : (n + 7) / 8 * taps;
+            for (uint32_t r = 0; r < rows && w_base + r < SK_DEFAULT_WEIGHT_ROWS; r++) {
+                wr(SK_WIN_WEIGHTS_BASE + 8 * (w_base + r), m_rng.next(), "WEIGHTS");
+                wr(SK_WIN_WEIGHTS_BASE + 8 * (w_base + r) + 4, m_rng.next(), "WEIGHTS");
+            }
+            for (uint32_t ch = 0; weighted && ch < n && b_base + ch < SK_DEFAULT_BIAS_DEPTH; ch++)
+                wr(SK_WIN_BIAS_BASE + 4 * (b_base + ch),
+                   uint32_t(int32_t(m_rng.below(1u << 17)) - (1 << 16)), "BIAS");
+            for (uint32_t ch = 0; per_channel && ch < n && b_base + ch < SK_DEFAULT_SHIFT_DEPTH;
+                 ch += 4) {
+                uint32_t word = 0;
+                for (unsigned b = 0; b < 4; b++) {
+                    int sc = m_rng.chance(3) ? 40 : int(m_rng.below(48)) - 16;
+                    word |= (uint32_t(sc) & 0xFFu) << (8 * b);
+                }
+                wr(SK_WIN_SHIFT_BASE + ((b_base + ch) & ~3u), word, "SHIFT");
+            }
+            w_base += rows;
+            b_base += weighted ? n : 0;
+            prev_signed = out_signed;
+        }
+        start_and_check(layers, true);
+    }
+
+    /* NUM_LAYERS (sometimes out of range), START, wait, then the status, counters and
+     * buffers read back; after a failed run the buffers are written afresh. */
+    void start_and_check(unsigned layers, bool ext)
+    {
         uint32_t num = m_rng.chance(4) ? (m_rng.chance(50) ? 0 : SK_DEFAULT_MAX_LAYERS + 1) : layers;
         wr(SK_REG_NUM_LAYERS, num, "NUM_LAYERS");
         wr(SK_REG_CTRL, SK_CTRL_START_MASK, "CTRL.START");
         sk_hal_wait_result w = m_cpu.wait_irq(1000);
         m_log.push_back({"wait_irq", int(w), 0, compare::exact});
-        rd(SK_REG_STATUS, "STATUS");
+        rd(SK_REG_STATUS, ext ? STATUS_EXT : STATUS_DENSE);
         /* what a failed run leaves in the buffers, and the MACs it counted before it
          * stopped, are not specified */
         bool failed = m_last & SK_STATUS_ERROR_MASK;
@@ -250,6 +376,10 @@ private:
         m_after_failure = true; /* CUR_LAYER of an aborted run: not specified either */
     }
 
+public:
+    static constexpr const char *STATUS_DENSE = "STATUS", *STATUS_EXT = "STATUS (EXT run)";
+
+private:
     static const uint32_t ACT_CHECKED = 160; /* bytes of each buffer read back: 40 raw outputs */
     sk_tlm_hal &m_cpu;
     rng m_rng;
@@ -313,5 +443,22 @@ int sc_main(int argc, char **argv)
                 "not compared but differing: %zu timing reads, %zu unspecified reads (after a "
                 "failed or aborted run)\n", (unsigned long long)seed, iterations, n, differ,
                 timing_differ, unspecified_differ);
+    // what the runs came to (RTL side), so a seed's coverage of the rules shows
+    for (const char *kind : {traffic::STATUS_DENSE, traffic::STATUS_EXT}) {
+        unsigned runs = 0, ended[256] = {};
+        for (const access_record &r : rtl_side.log) {
+            if (r.what.rfind(std::string("read ") + kind + " @", 0) == 0) {
+                runs++;
+                ended[(r.value & SK_STATUS_ERR_CODE_MASK) >> SK_STATUS_ERR_CODE_SHIFT]++;
+            }
+        }
+        std::string codes;
+        for (unsigned c = 0; c < 256; c++)
+            if (ended[c])
+                codes += " " + std::to_string(c) + ":" + std::to_string(ended[c]);
+        std::printf("random traffic (seed %llu): %u %s runs by ERR_CODE (0 = ok):%s\n",
+                    (unsigned long long)seed, runs,
+                    kind == traffic::STATUS_EXT ? "EXT" : "dense", codes.c_str());
+    }
     return differ ? 1 : 0;
 }
