@@ -99,6 +99,25 @@ static int save(const char *name, const sk_model *m, const sk_tensor *in, const 
     return sk_npy_save(in, path, err) == SK_OK ? 0 : -1;
 }
 
+/* A batch of two random int8 samples of `inputs` values for model m, then save (rc -1
+ * on failure); frees the model. */
+static int save_with_input(const char *name, sk_model *m, size_t inputs, const char *dir,
+                           sk_error *err)
+{
+    sk_tensor in = {0};
+    int rc = -1;
+    if (sk_tensor_alloc2(&in, SK_DTYPE_INT8, 2, inputs) == SK_OK) {
+        for (size_t i = 0; i < sk_tensor_count(&in); i++)
+            in.data[i] = (int32_t)(rnd() % 256) - 128;
+        rc = save(name, m, &in, dir, err);
+    }
+    if (rc != 0)
+        fprintf(stderr, "sk-perf-nets: %s: %s\n", name, err->msg);
+    sk_tensor_free(&in);
+    sk_model_free(m);
+    return rc;
+}
+
 /* Weights, biases and shifts of a dense or conv2d layer with k inputs per channel. */
 static void fill_weighted(sk_model *m, uint32_t i, int shift_lo, int shift_span)
 {
@@ -120,8 +139,6 @@ static int build_cnn(const cnn_net *nt, const char *dir)
         return -1;
     m.in = (sk_qtype){8, true};
     m.in_exp = -7;
-    int rc = -1;
-    sk_tensor in = {0};
     for (uint32_t i = 0; i < nt->num_layers; i++) {
         const cnn_layer *cl = &nt->layers[i];
         sk_layer *l = &m.layers[i];
@@ -135,8 +152,10 @@ static int build_cnn(const cnn_net *nt, const char *dir)
         uint32_t k = cl->kind == SK_LAYER_DENSE ? (uint32_t)sk_shape_size(s)
                      : cl->kind == SK_LAYER_CONV2D
                          ? cl->kernel * cl->kernel * (cl->depthwise ? 1 : s.c) : 0;
-        if (weighted && sk_layer_alloc(l, k, n, i % 2 == 1) != SK_OK)
-            goto out;
+        if (weighted && sk_layer_alloc(l, k, n, i % 2 == 1) != SK_OK) {
+            sk_model_free(&m);
+            return -1;
+        }
         l->n = n; /* pooling and add: the channels, no arrays */
         l->kind = cl->kind;
         if (cl->kind != SK_LAYER_DENSE)
@@ -175,17 +194,7 @@ static int build_cnn(const cnn_net *nt, const char *dir)
             l->out_exp = (int8_t)(lo + 1);
         }
     }
-    if (sk_tensor_alloc2(&in, SK_DTYPE_INT8, 2, (size_t)nt->h * nt->w * nt->c) != SK_OK)
-        goto out;
-    for (size_t i = 0; i < sk_tensor_count(&in); i++)
-        in.data[i] = (int32_t)(rnd() % 256) - 128;
-    rc = save(nt->name, &m, &in, dir, &err);
-out:
-    if (rc != 0)
-        fprintf(stderr, "sk-perf-nets: %s: %s\n", nt->name, err.msg);
-    sk_tensor_free(&in);
-    sk_model_free(&m);
-    return rc;
+    return save_with_input(nt->name, &m, (size_t)nt->h * nt->w * nt->c, dir, &err);
 }
 
 static int build_cnn_gen(uint32_t index, const char *dir)
@@ -228,19 +237,7 @@ static int build(const net *nt, const char *dir)
         l->out_exp = (int8_t)(-5 - (int)i);
         fill_weighted(&m, i, 4, 8); /* shifts 4..11 */
     }
-    sk_tensor in = {0};
-    int rc = -1;
-    if (sk_tensor_alloc2(&in, SK_DTYPE_INT8, 2, nt->dims[0]) != SK_OK)
-        goto out;
-    for (size_t i = 0; i < sk_tensor_count(&in); i++)
-        in.data[i] = (int32_t)(rnd() % 256) - 128;
-    rc = save(nt->name, &m, &in, dir, &err);
-out:
-    if (rc != 0)
-        fprintf(stderr, "sk-perf-nets: %s: %s\n", nt->name, err.msg);
-    sk_tensor_free(&in);
-    sk_model_free(&m);
-    return rc;
+    return save_with_input(nt->name, &m, nt->dims[0], dir, &err);
 }
 
 int main(int argc, char **argv)

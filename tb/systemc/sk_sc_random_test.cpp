@@ -188,21 +188,7 @@ private:
             wr(d + 8, bb | bb << 16, "DESC.2");
             wr(d + 12, d3, "DESC.3");
             uint32_t rows = (n + 7) / 8 * k;
-            for (uint32_t r = 0; r < rows && wb + r < SK_DEFAULT_WEIGHT_ROWS; r++) {
-                wr(SK_WIN_WEIGHTS_BASE + 8 * (wb + r), m_rng.next(), "WEIGHTS");
-                wr(SK_WIN_WEIGHTS_BASE + 8 * (wb + r) + 4, m_rng.next(), "WEIGHTS");
-            }
-            for (uint32_t c = 0; c < n && bb + c < SK_DEFAULT_BIAS_DEPTH; c++)
-                wr(SK_WIN_BIAS_BASE + 4 * (bb + c), uint32_t(int32_t(m_rng.below(1u << 17)) - (1 << 16)),
-                   "BIAS");
-            for (uint32_t c = 0; per_channel && c < n && bb + c < SK_DEFAULT_SHIFT_DEPTH; c += 4) {
-                uint32_t word = 0;
-                for (unsigned b = 0; b < 4; b++) {
-                    int s = m_rng.chance(3) ? 40 : int(m_rng.below(48)) - 16;
-                    word |= (uint32_t(s) & 0xFFu) << (8 * b);
-                }
-                wr(SK_WIN_SHIFT_BASE + ((bb + c) & ~3u), word, "SHIFT");
-            }
+            layer_data(wb, rows, bb, n, per_channel ? n : 0);
             w_base += rows;
             b_base += n;
             prev_n = n;
@@ -211,6 +197,27 @@ private:
         for (uint32_t j = 0; j < k0; j += 4)
             wr(SK_WIN_ACT0_BASE + j, m_rng.next(), "ACT0 input");
         start_and_check(layers, false);
+    }
+
+    /* Random weight rows from row wb, biases and per-channel shift entries from entry bb
+     * (most shifts in -16..31, some 40: SHIFT_RANGE), each clipped to its memory. */
+    void layer_data(uint32_t wb, uint32_t rows, uint32_t bb, uint32_t biases, uint32_t shifts)
+    {
+        for (uint32_t r = 0; r < rows && wb + r < SK_DEFAULT_WEIGHT_ROWS; r++) {
+            wr(SK_WIN_WEIGHTS_BASE + 8 * (wb + r), m_rng.next(), "WEIGHTS");
+            wr(SK_WIN_WEIGHTS_BASE + 8 * (wb + r) + 4, m_rng.next(), "WEIGHTS");
+        }
+        for (uint32_t c = 0; c < biases && bb + c < SK_DEFAULT_BIAS_DEPTH; c++)
+            wr(SK_WIN_BIAS_BASE + 4 * (bb + c), uint32_t(int32_t(m_rng.below(1u << 17)) - (1 << 16)),
+               "BIAS");
+        for (uint32_t c = 0; c < shifts && bb + c < SK_DEFAULT_SHIFT_DEPTH; c += 4) {
+            uint32_t word = 0;
+            for (unsigned b = 0; b < 4; b++) {
+                int s = m_rng.chance(3) ? 40 : int(m_rng.below(48)) - 16;
+                word |= (uint32_t(s) & 0xFFu) << (8 * b);
+            }
+            wr(SK_WIN_SHIFT_BASE + ((bb + c) & ~3u), word, "SHIFT");
+        }
     }
 
     /* Field `mask` (its shift is the mask's lowest set bit) of an XDESC word set to v. */
@@ -303,22 +310,7 @@ private:
                 wr(SK_WIN_XDESC_BASE + SK_XDESC_BYTES * l + 4 * j, x[j], "XDESC");
             bool weighted = kind <= 1;
             uint32_t rows = !weighted ? 0 : depthwise ? n * taps : (n + 7) / 8 * taps;
-            for (uint32_t r = 0; r < rows && w_base + r < SK_DEFAULT_WEIGHT_ROWS; r++) {
-                wr(SK_WIN_WEIGHTS_BASE + 8 * (w_base + r), m_rng.next(), "WEIGHTS");
-                wr(SK_WIN_WEIGHTS_BASE + 8 * (w_base + r) + 4, m_rng.next(), "WEIGHTS");
-            }
-            for (uint32_t ch = 0; weighted && ch < n && b_base + ch < SK_DEFAULT_BIAS_DEPTH; ch++)
-                wr(SK_WIN_BIAS_BASE + 4 * (b_base + ch),
-                   uint32_t(int32_t(m_rng.below(1u << 17)) - (1 << 16)), "BIAS");
-            for (uint32_t ch = 0; per_channel && ch < n && b_base + ch < SK_DEFAULT_SHIFT_DEPTH;
-                 ch += 4) {
-                uint32_t word = 0;
-                for (unsigned b = 0; b < 4; b++) {
-                    int sc = m_rng.chance(3) ? 40 : int(m_rng.below(48)) - 16;
-                    word |= (uint32_t(sc) & 0xFFu) << (8 * b);
-                }
-                wr(SK_WIN_SHIFT_BASE + ((b_base + ch) & ~3u), word, "SHIFT");
-            }
+            layer_data(w_base, rows, b_base, weighted ? n : 0, per_channel ? n : 0);
             w_base += rows;
             b_base += weighted ? n : 0;
             prev_signed = out_signed;
