@@ -86,10 +86,22 @@ module sk_axil_top #(
   wire        core_busy;
   wire [31:0] host_rdata;
 
-  // A window's base is aligned to its span, so the offset is the low address bits.
+  // A window's base is aligned to its span, so the offset is the low address bits. A
+  // memory size that is a power of two (every board build's) is a test of the offset's
+  // upper bits, not a magnitude compare: the carry chain of the compare was the longest
+  // path of the accept cycle on the UP5K (docs/fpga.md).
   function automatic in_window(input [AddrWidth-1:0] addr, input [AddrWidth-1:0] base,
                                input [AddrWidth-1:0] span, input integer size_bytes);
-    in_window = ((addr & ~(span - 1'b1)) == base) && ({8'd0, addr & (span - 1'b1)} < size_bytes);
+    reg [31:0] offset;
+    begin
+      offset = {8'd0, addr & (span - 1'b1)};
+      if (size_bytes <= 0)
+        in_window = 1'b0;
+      else if ((size_bytes & (size_bytes - 1)) == 0)
+        in_window = ((addr & ~(span - 1'b1)) == base) && (offset & ~(size_bytes - 1)) == 32'd0;
+      else
+        in_window = ((addr & ~(span - 1'b1)) == base) && offset < size_bytes;
+    end
   endfunction
 
   function automatic [NumWins-1:0] decode_win(input [AddrWidth-1:0] addr);

@@ -188,7 +188,6 @@ module sk_core #(
   wire        d_relu      = desc_q[SK_DESC_RELU_WORD][SK_DESC_RELU_LSB];
   wire        d_raw       = desc_q[SK_DESC_RAW_WORD][SK_DESC_RAW_LSB];
   wire        d_per_chan  = desc_q[SK_DESC_PER_CHANNEL_WORD][SK_DESC_PER_CHANNEL_LSB];
-  wire        d_ext       = desc_q[SK_DESC_EXT_WORD][SK_DESC_EXT_LSB];
 
   // Extension fields (meaningful when ext_q)
   wire [2:0]  x_kind      = xdesc_q[SK_XDESC_KIND_WORD][SK_XDESC_KIND_LSB +: SK_XDESC_KIND_WIDTH];
@@ -231,29 +230,40 @@ module sk_core #(
     end
   end
 
-  // Descriptor checks, lowest code first (docs/regmap.md "Error codes"). Words 0..2 are
-  // in desc_q during fetch 4 (while word 3 is being read): the checks that need only
-  // them, and all the adders and magnitude compares, are registered then, so StCheck
-  // only combines them with the flags of word 3. The extension's checks are registered
-  // the same way in its last fetch cycle (word 11 comes straight from the RAM).
-  reg pre_dims_q, pre_k_chain_q, pre_reserved_q, pre_bias_q, pre_shift_addr_q;
-  reg pre_k_act_q, pre_n_act_q, pre_n4_act_q, last_layer_q;
+  // Descriptor checks, lowest code first (docs/regmap.md "Error codes"). Word 3 comes
+  // straight from the RAM in fetch 4, when words 0..2 are in desc_q: every check of the
+  // descriptor is registered then as one flag per error code, so StCheck only picks the
+  // first flag set (with the extension's flags, registered the same way in its last
+  // fetch cycle). Deciding them in StCheck put the checks in series with the state
+  // register (UP5K timing, docs/fpga.md).
+  wire [31:0] desc_rdata, xdesc_rdata;
+  wire [31:0] w3          = desc_rdata;  // descriptor word 3, in fetch 4
+  wire [1:0]  w3_shift_hi = w3[SK_DESC_SHIFT_LSB + 4 +: 2];  // SHIFT[5:4]
+  wire [3:0]  w3_out_bits = w3[SK_DESC_OUT_BITS_LSB +: SK_DESC_OUT_BITS_WIDTH];
+  wire        w3_raw      = w3[SK_DESC_RAW_LSB];
+  wire        w3_per_chan = w3[SK_DESC_PER_CHANNEL_LSB];
+  reg pre_dims_q, pre_k_chain_q, pre_sign_chain_q, pre_field_q, pre_shift_q, pre_bias_q;
+  reg pre_shift_addr_q, pre_act_q, last_layer_q;
   always @(posedge clk_i) begin
+    // layer_q and num_layers_q hold while a layer is fetched and run
+    if (state_q == StFetch) last_layer_q <= layer_q == num_layers_q - 8'd1;
     if (state_q == StFetch && fetch_q == FetchLast) begin
       pre_dims_q       <= d_k == 16'd0 || d_n == 16'd0;
       pre_k_chain_q    <= layer_q != 8'd0 && d_k != prev_n_q;
-      pre_reserved_q   <= |(desc_q[0] & SK_DESC_W0_RESERVED_MASK) |
+      pre_sign_chain_q <= layer_q != 8'd0 && w3[SK_DESC_IN_SIGNED_LSB] != prev_signed_q;
+      pre_field_q      <= w3_out_bits < 4'd2 || w3_out_bits > 4'd8 ||
+                          (w3_raw && (w3[SK_DESC_RELU_LSB] || !last_layer_q)) ||
+                          |(desc_q[0] & SK_DESC_W0_RESERVED_MASK) |
                           |(desc_q[1] & SK_DESC_W1_RESERVED_MASK) |
-                          |(desc_q[2] & SK_DESC_W2_RESERVED_MASK);
+                          |(desc_q[2] & SK_DESC_W2_RESERVED_MASK) |
+                          |(w3 & SK_DESC_W3_RESERVED_MASK) | (w3[SK_DESC_EXT_LSB] && !HasCnn);
+      pre_shift_q      <= !w3_raw && !w3_per_chan && w3_shift_hi == 2'b10;  // -32..-17
       pre_bias_q       <= {16'd0, d_bias_base} + {16'd0, d_n} > BiasDepth;
-      pre_shift_addr_q <= {16'd0, d_shift_base} + {16'd0, d_n} > ShiftDepth;
-      pre_k_act_q      <= {16'd0, d_k} > ActBytes;
-      pre_n_act_q      <= {16'd0, d_n} > ActBytes;
-      pre_n4_act_q     <= {14'd0, d_n, 2'b00} > ActBytes;
-      last_layer_q     <= layer_q == num_layers_q - 8'd1;  // layer_q holds until the layer ends
+      pre_shift_addr_q <= w3_per_chan && {16'd0, d_shift_base} + {16'd0, d_n} > ShiftDepth;
+      pre_act_q        <= {16'd0, d_k} > ActBytes ||
+                          (w3_raw ? {14'd0, d_n, 2'b00} > ActBytes : {16'd0, d_n} > ActBytes);
     end
   end
-  wire [31:0] desc_rdata, xdesc_rdata;
   reg xpre_dims_q, xpre_field_q, xpre_act_q;
   always @(posedge clk_i) begin
     if (state_q == StFetch && fetch_q == FetchExtLast) begin
@@ -283,20 +293,17 @@ module sk_core #(
     check_err = SK_HWERR_NONE;
     if (pre_dims_q || (ext_q && xpre_dims_q))
       check_err = SK_HWERR_DESC_DIMS;
-    else if ((pre_k_chain_q && !ext_q && !prev_ext_q) ||
-             (layer_q != 8'd0 && d_in_signed != prev_signed_q))
+    else if ((pre_k_chain_q && !ext_q && !prev_ext_q) || pre_sign_chain_q)
       check_err = SK_HWERR_DESC_CHAIN;
-    else if (d_out_bits < 4'd2 || d_out_bits > 4'd8 || (d_raw && (d_relu || !is_last_layer)) ||
-             pre_reserved_q || |(desc_q[3] & SK_DESC_W3_RESERVED_MASK) || (d_ext && !HasCnn) ||
-             (ext_q && xpre_field_q))
+    else if (pre_field_q || (ext_q && xpre_field_q))
       check_err = SK_HWERR_DESC_FIELD;
-    else if (!d_raw && !d_per_chan && d_shift[5:4] == 2'b10)  // -32..-17
+    else if (pre_shift_q)
       check_err = SK_HWERR_SHIFT_RANGE;
     else if (pre_bias_q && !no_weights)
       check_err = SK_HWERR_BIAS_RANGE;
-    else if (d_per_chan && pre_shift_addr_q)
+    else if (pre_shift_addr_q)
       check_err = SK_HWERR_SHIFT_ADDR_RANGE;
-    else if (ext_q ? xpre_act_q : (pre_k_act_q || (d_raw ? pre_n4_act_q : pre_n_act_q)))
+    else if (ext_q ? xpre_act_q : pre_act_q)
       check_err = SK_HWERR_ACT_RANGE;
   end
 
