@@ -197,7 +197,7 @@ static void put_word(uint8_t *p, uint32_t v)
  *   a tap: WEIGHT_RANGE or ACT_RANGE, in its issue cycle (it does not issue);
  *   an output past the end of its buffer: ACT_RANGE, as it enters the requant unit;
  *   a per-channel shift outside -16..31: SHIFT_RANGE, SK_TIMING_SHIFT_ERR_DELAY
- *   cycles after that (the requant unit reads it in its first stage).
+ *   cycles after that (the requant unit checks it in its first stage).
  * Within one cycle sk_core.v reports SHIFT_RANGE, then an output's ACT_RANGE, then
  * WEIGHT_RANGE, then a tap's ACT_RANGE. The abort flushes the requant pipeline:
  * outputs due to be written after the abort cycle are lost. */

@@ -17,8 +17,9 @@
 #define SK_TIMING_REQUANT_STAGES 6u
 
 /* A per-channel shift outside -16..31 stops the run this many cycles after its channel
- * entered the requant unit (rtl/sk_requant.v reads and checks it in stage 1). */
-#define SK_TIMING_SHIFT_ERR_DELAY 1u
+ * entered the requant unit (rtl/sk_requant.v checks it in stage 1 and reports it from
+ * a register a cycle later). */
+#define SK_TIMING_SHIFT_ERR_DELAY 2u
 
 /* Cycles one layer K x N takes, from its descriptor fetch to the cycle its last
  * output leaves the requant unit. */

@@ -1193,13 +1193,14 @@ static void test_ext_error_order(void **state)
     /* rtl/sk_core.v: in one cycle an output's ACT_RANGE wins over WEIGHT_RANGE */
     SET_X(t.dev, 0, OUT_ADDR, 0x10000u | (16384 - 5));
     expect_code(t.dev, SK_HWERR_ACT_RANGE, 0, "output and row both at cycle 8");
-    /* a per-channel shift is found the cycle after its channel enters: channel 5's at
-     * 9, after the row at 8; channel 4's at 8, where it wins over WEIGHT_RANGE */
+    /* rtl/sk_requant.v: a per-channel shift is checked the cycle after its channel
+     * enters and reported from a register the cycle after that: channel 4's at 9,
+     * after the row at 8; channel 3's at 8, where it wins over WEIGHT_RANGE */
     SET_X(t.dev, 0, OUT_ADDR, t.plan.addr[1]);
-    xt_put_byte(t.dev, SK_WIN_SHIFT_BASE, 5, 0xEF);
-    expect_code(t.dev, SK_HWERR_WEIGHT_RANGE, 0, "row at 8 before channel 5's shift at 9");
     xt_put_byte(t.dev, SK_WIN_SHIFT_BASE, 4, 0xEF);
-    expect_code(t.dev, SK_HWERR_SHIFT_RANGE, 0, "channel 4's shift and the row at 8");
+    expect_code(t.dev, SK_HWERR_WEIGHT_RANGE, 0, "row at 8 before channel 4's shift at 9");
+    xt_put_byte(t.dev, SK_WIN_SHIFT_BASE, 3, 0xEF);
+    expect_code(t.dev, SK_HWERR_SHIFT_RANGE, 0, "channel 3's shift and the row at 8");
     unload(&t);
     /* T = 5: block 1's taps issue at cycles 5..8 (its first row past the weights), block
      * 0's channel 7 enters at 4 + 3 + 7 = 14 (past the buffer): WEIGHT_RANGE first. */
@@ -1213,8 +1214,8 @@ static void test_ext_error_order(void **state)
     expect_code(t.dev, SK_HWERR_WEIGHT_RANGE, 0, "row at cycle 5 before output at 14");
     unload(&t);
     /* rtl/sk_core.v: an output past the buffer is found as it enters the requant unit,
-     * its per-channel shift one cycle later (the unit's first stage reads it), and in
-     * one cycle a shift error wins over an output's ACT_RANGE */
+     * its per-channel shift two cycles later, and in one cycle a shift error wins over
+     * an output's ACT_RANGE. Channel c enters at cycle 3 + c. */
     new_model(&t.m, 1, (sk_shape){1, 1, 1}, s8, -4);
     conv(&t.m, 0, 8, 1, 1, 1, 1, no_pad, false, true);
     fill_weighted(&t.m, 0, 4, s8, SK_ROUND_FLOOR);
@@ -1223,7 +1224,9 @@ static void test_ext_error_order(void **state)
     SET_X(t.dev, 0, OUT_ADDR, 0x10000u | (16384 - 5));
     expect_code(t.dev, SK_HWERR_ACT_RANGE, 0, "channel 5 past the buffer and bad shift");
     SET_X(t.dev, 0, OUT_ADDR, 0x10000u | (16384 - 6));
-    expect_code(t.dev, SK_HWERR_SHIFT_RANGE, 0, "channel 5 bad shift, channel 6 past");
+    expect_code(t.dev, SK_HWERR_ACT_RANGE, 0, "channel 6 past at 9, channel 5's shift at 10");
+    SET_X(t.dev, 0, OUT_ADDR, 0x10000u | (16384 - 7));
+    expect_code(t.dev, SK_HWERR_SHIFT_RANGE, 0, "channel 5's shift and channel 7 past at 10");
     unload(&t);
 }
 
