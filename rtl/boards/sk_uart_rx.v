@@ -31,16 +31,25 @@ module sk_uart_rx #(
   reg [1:0]          sync_q;
   reg [1:0]          state_q;
   reg [CntWidth-1:0] cnt_q;
+  reg                cnt_zero_q;  // cnt_q == 0, kept in a register (UP5K timing, docs/fpga.md)
   reg [2:0]          bit_q;
   reg [7:0]          shift_q;
 
   wire rx = sync_q[1];
+
+  task count_down;
+    begin
+      cnt_q      <= cnt_q - 1'b1;
+      cnt_zero_q <= cnt_q == {{(CntWidth-1){1'b0}}, 1'b1};
+    end
+  endtask
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       sync_q  <= 2'b11;
       state_q <= StIdle;
       cnt_q   <= {CntWidth{1'b0}};
+      cnt_zero_q <= 1'b1;
       bit_q   <= 3'd0;
       shift_q <= 8'd0;
       valid_o <= 1'b0;
@@ -50,24 +59,27 @@ module sk_uart_rx #(
       valid_o <= 1'b0;
       case (state_q)
         StIdle: if (!rx) begin
-          state_q <= StStart;
-          cnt_q   <= HalfBit;
+          state_q    <= StStart;
+          cnt_q      <= HalfBit;
+          cnt_zero_q <= 1'b0;  // HalfBit >= 1
         end
-        StStart: if (cnt_q != 0) cnt_q <= cnt_q - 1'b1;
+        StStart: if (!cnt_zero_q) count_down;
           else if (rx) state_q <= StIdle;  // a glitch, not a start bit
           else begin
-            state_q <= StData;
-            cnt_q   <= FullBit;
-            bit_q   <= 3'd0;
+            state_q    <= StData;
+            cnt_q      <= FullBit;
+            cnt_zero_q <= 1'b0;
+            bit_q      <= 3'd0;
           end
-        StData: if (cnt_q != 0) cnt_q <= cnt_q - 1'b1;
+        StData: if (!cnt_zero_q) count_down;
           else begin
-            shift_q <= {rx, shift_q[7:1]};  // LSB first
-            cnt_q   <= FullBit;
-            bit_q   <= bit_q + 1'b1;
+            shift_q    <= {rx, shift_q[7:1]};  // LSB first
+            cnt_q      <= FullBit;
+            cnt_zero_q <= 1'b0;
+            bit_q      <= bit_q + 1'b1;
             if (bit_q == 3'd7) state_q <= StStop;
           end
-        default: if (cnt_q != 0) cnt_q <= cnt_q - 1'b1;  // StStop
+        default: if (!cnt_zero_q) count_down;  // StStop
           else begin
             state_q <= StIdle;
             if (rx) begin
