@@ -844,33 +844,6 @@ static void test_refused_without_cnn(void **state)
     }
 }
 
-/* The device model built without the CNN extensions (FEATURES.CNN = 0): the same
- * refusal before any write, and the golden forward of the dense hand model still
- * runs (test_drv_errors.c covers the message and run_tensor). */
-static void test_device_without_cnn(void **state)
-{
-    (void)state;
-    sk_device_config cfg;
-    sk_device_default_config(&cfg);
-    cfg.cnn = 0;
-    test_rig r;
-    rig_open(&r, &cfg, NULL);
-    assert_int_equal(sk_drv_get_info(r.drv)->features, 0);
-    sk_rec_hal_clear(&r.rec);
-    sk_model m;
-    skip_model(&m);
-    sk_error err = {{0}};
-    assert_int_equal(sk_drv_load_model(r.drv, &m, NULL, &err), SK_DRV_ERR_BAD_MODEL);
-    assert_msg_has(&err, "layer 0: kind conv2d is not supported by this core: it lacks the CNN "
-                         "extensions (FEATURES.CNN = 0, register map 1.1)");
-    assert_int_equal(r.rec.count, 0);
-    sk_model_free(&m);
-    test_hand_model(&m);
-    run_vs_golden(r.drv, &m, 4, 8, "dense model on a build without CNN");
-    sk_model_free(&m);
-    rig_close(&r);
-}
-
 /* Fields that do not fit their XDESC width: a 256-tap kernel (KH is 8 bits) and a
  * 300 stride. The model itself is valid (datapath §10 allows 16-bit sizes). */
 static void test_field_too_wide(void **state)
@@ -950,7 +923,6 @@ int main(void)
         cmocka_unit_test(test_run_tensor_nhwc),
         cmocka_unit_test(test_mnist_sized),
         cmocka_unit_test(test_refused_without_cnn),
-        cmocka_unit_test(test_device_without_cnn),
         cmocka_unit_test(test_field_too_wide),
         cmocka_unit_test(test_tensor_too_large),
     };
