@@ -279,7 +279,12 @@ def gen_md(spec):
             "rises when enabled) — the core never hangs on bad input. A descriptor is checked "
             "before its layer reads any memory (all codes but WEIGHT_RANGE, found as rows are issued, "
             "and a bad per-channel SHIFT entry, found when its channel is requantized); when it breaks "
-            "several rules, the lowest code is reported.", "",
+            "several rules, the lowest code is reported. Errors found while a layer runs end the "
+            "run in the cycle they are found (a per-channel SHIFT_RANGE 2 cycles after its channel "
+            "entered the requant unit); when two are found in one cycle, the order is: per-channel "
+            "SHIFT_RANGE, ACT_RANGE of an output, WEIGHT_RANGE, ACT_RANGE of a tap. An ended run "
+            "drops what is still in the requant pipeline, so outputs before the failing one may be "
+            "missing too.", "",
             "| code | name | cause |", "|---|---|---|"]
     for e in spec["error_codes"]:
         out.append(f"| {e['value']} | `{e['name']}` | {md_cell(e['desc'])} |")

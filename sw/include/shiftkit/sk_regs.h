@@ -347,7 +347,7 @@ static inline const char *sk_hwerr_desc(uint32_t code)
     case SK_HWERR_NONE: return "no error";
     case SK_HWERR_NUM_LAYERS: return "NUM_LAYERS is 0 or larger than MAX_LAYERS";
     case SK_HWERR_DESC_DIMS: return "a descriptor has K = 0 or N = 0, or (EXT, a kind other than add, whose spatial fields are ignored) one of H, W, C, KH, KW, SH, SW, OH, OW is 0";
-    case SK_HWERR_DESC_CHAIN: return "layer i > 0 has IN_SIGNED != OUT_SIGNED of layer i-1, or (when neither has EXT) K != N of layer i-1";
+    case SK_HWERR_DESC_CHAIN: return "layer i > 0 has IN_SIGNED != OUT_SIGNED of layer i-1, or (when neither runs with EXT) K != N of layer i-1; on a build without FEATURES.CNN no layer runs with EXT, so there the chain check comes before the DESC_FIELD of an EXT bit";
     case SK_HWERR_DESC_FIELD: return "OUT_BITS outside 2..8, RAW with RELU, RAW on a layer other than the last, or a reserved bit set; EXT on a build without FEATURES.CNN; with EXT: KIND 5..7, DEPTHWISE on a kind other than conv2d, RAW on a kind other than dense and conv2d, PER_CHANNEL on maxpool, avgpool or add, PT >= KH or PL >= KW (a kind other than add), or RAW with OUT_ADDR not a multiple of 4";
     case SK_HWERR_SHIFT_RANGE: return "a shift outside -16..31: the descriptor's SHIFT (checked before the layer runs) or a per-channel entry (checked when the channel is requantized; the run stops there)";
     case SK_HWERR_WEIGHT_RANGE: return "a weight row past WEIGHT_ROWS (W_BASE + ceil(N/LANES)*K > WEIGHT_ROWS): checked as rows are issued, so the run stops before the first row past the memory is read (blocks of the layer before it may have written outputs)";
