@@ -76,9 +76,12 @@ module sk_axil_top #(
   assign s_axil_awready = accept_w;
   assign s_axil_wready  = accept_w;
   assign s_axil_arready = accept_r;
-  assign s_axil_bvalid  = bus_q == BusB;
+  // BVALID and RVALID straight from registers (copies of bus_q == BusB / BusR): the
+  // bridge's next-state logic follows them (UP5K timing, docs/fpga.md).
+  reg bvalid_q, rvalid_q;
+  assign s_axil_bvalid  = bvalid_q;
   assign s_axil_bresp   = resp_q;
-  assign s_axil_rvalid  = bus_q == BusR;
+  assign s_axil_rvalid  = rvalid_q;
   assign s_axil_rresp   = resp_q;
   assign s_axil_rdata   = rdata_q;
 
@@ -295,10 +298,14 @@ module sk_axil_top #(
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       bus_q    <= BusIdle;
+      bvalid_q <= 1'b0;
+      rvalid_q <= 1'b0;
       resp_q   <= RespOkay;
       rd_mem_q <= 1'b0;
     end else begin
       bus_q    <= bus_d;
+      bvalid_q <= bus_d == BusB;
+      rvalid_q <= bus_d == BusR;
       resp_q   <= resp_d;
       rd_mem_q <= rd_mem_d;
     end

@@ -244,9 +244,17 @@ module sk_core #(
   wire        w3_per_chan = w3[SK_DESC_PER_CHANNEL_LSB];
   reg pre_dims_q, pre_k_chain_q, pre_sign_chain_q, pre_field_q, pre_shift_q, pre_bias_q;
   reg pre_shift_addr_q, pre_act_q, last_layer_q;
+  // BIAS_BASE + N and SHIFT_BASE + N, added when word 2 lands (fetch 3), compared in
+  // fetch 4: an adder and a compare in series took more than a cycle.
+  wire [31:0] w2 = desc_rdata;  // descriptor word 2, in fetch 3
+  reg  [16:0] bias_end_q, shift_end_q;
   always @(posedge clk_i) begin
     // layer_q and num_layers_q hold while a layer is fetched and run
     if (state_q == StFetch) last_layer_q <= layer_q == num_layers_q - 8'd1;
+    if (state_q == StFetch && fetch_q == FetchLast - 4'd1) begin
+      bias_end_q  <= {1'b0, w2[SK_DESC_BIAS_BASE_LSB +: SK_DESC_BIAS_BASE_WIDTH]} + {1'b0, d_n};
+      shift_end_q <= {1'b0, w2[SK_DESC_SHIFT_BASE_LSB +: SK_DESC_SHIFT_BASE_WIDTH]} + {1'b0, d_n};
+    end
     if (state_q == StFetch && fetch_q == FetchLast) begin
       pre_dims_q       <= d_k == 16'd0 || d_n == 16'd0;
       pre_k_chain_q    <= layer_q != 8'd0 && d_k != prev_n_q;
@@ -258,8 +266,8 @@ module sk_core #(
                           |(desc_q[2] & SK_DESC_W2_RESERVED_MASK) |
                           |(w3 & SK_DESC_W3_RESERVED_MASK) | (w3[SK_DESC_EXT_LSB] && !HasCnn);
       pre_shift_q      <= !w3_raw && !w3_per_chan && w3_shift_hi == 2'b10;  // -32..-17
-      pre_bias_q       <= {16'd0, d_bias_base} + {16'd0, d_n} > BiasDepth;
-      pre_shift_addr_q <= w3_per_chan && {16'd0, d_shift_base} + {16'd0, d_n} > ShiftDepth;
+      pre_bias_q       <= {15'd0, bias_end_q} > BiasDepth;
+      pre_shift_addr_q <= w3_per_chan && {15'd0, shift_end_q} > ShiftDepth;
       pre_act_q        <= {16'd0, d_k} > ActBytes ||
                           (w3_raw ? {14'd0, d_n, 2'b00} > ActBytes : {16'd0, d_n} > ActBytes);
     end
@@ -288,23 +296,25 @@ module sk_core #(
   end
   wire is_last_layer = last_layer_q;
   wire no_weights    = ext_q && x_vec;  // maxpool, avgpool, add: no weights, biases, shift entries
+  wire chk_dims       = pre_dims_q || (ext_q && xpre_dims_q);
+  wire chk_chain      = (pre_k_chain_q && !ext_q && !prev_ext_q) || pre_sign_chain_q;
+  wire chk_field      = pre_field_q || (ext_q && xpre_field_q);
+  wire chk_bias       = pre_bias_q && !no_weights;
+  wire chk_act        = ext_q ? xpre_act_q : pre_act_q;
+  // Whether the layer fails, as a plain OR: the state and the error register's enable
+  // wait for it, only the error code waits for the priority order below.
+  wire check_fail     = chk_dims || chk_chain || chk_field || pre_shift_q || chk_bias ||
+                        pre_shift_addr_q || chk_act;
   reg [7:0] check_err;
   always @(*) begin
     check_err = SK_HWERR_NONE;
-    if (pre_dims_q || (ext_q && xpre_dims_q))
-      check_err = SK_HWERR_DESC_DIMS;
-    else if ((pre_k_chain_q && !ext_q && !prev_ext_q) || pre_sign_chain_q)
-      check_err = SK_HWERR_DESC_CHAIN;
-    else if (pre_field_q || (ext_q && xpre_field_q))
-      check_err = SK_HWERR_DESC_FIELD;
-    else if (pre_shift_q)
-      check_err = SK_HWERR_SHIFT_RANGE;
-    else if (pre_bias_q && !no_weights)
-      check_err = SK_HWERR_BIAS_RANGE;
-    else if (pre_shift_addr_q)
-      check_err = SK_HWERR_SHIFT_ADDR_RANGE;
-    else if (ext_q ? xpre_act_q : pre_act_q)
-      check_err = SK_HWERR_ACT_RANGE;
+    if (chk_dims)              check_err = SK_HWERR_DESC_DIMS;
+    else if (chk_chain)        check_err = SK_HWERR_DESC_CHAIN;
+    else if (chk_field)        check_err = SK_HWERR_DESC_FIELD;
+    else if (pre_shift_q)      check_err = SK_HWERR_SHIFT_RANGE;
+    else if (chk_bias)         check_err = SK_HWERR_BIAS_RANGE;
+    else if (pre_shift_addr_q) check_err = SK_HWERR_SHIFT_ADDR_RANGE;
+    else if (chk_act)          check_err = SK_HWERR_ACT_RANGE;
   end
 
   // ------------------------------------------------------------------ layer setup
@@ -507,7 +517,7 @@ module sk_core #(
         ix_d             = -$signed({18'd0, spatial ? x_pl : 8'd0});
         pix_out_d        = {12'd0, out_set[15:0]};
         blk_out_d        = {12'd0, out_set[15:0]};
-        if (check_err != SK_HWERR_NONE) begin
+        if (check_fail) begin
           err_d   = check_err;
           state_d = StDone;
         end else begin
@@ -838,14 +848,18 @@ module sk_core #(
   // critical path (docs/fpga.md). A run ends at least 8 cycles after its last issue, so
   // the count is complete when DONE rises; a soft reset drops the pending row with the
   // count. (Only a read in the middle of a run can see the row one cycle late.)
-  reg        mac_row_q;
+  // PERF_STALLS follows the same way: a busy cycle that issued nothing counts a cycle
+  // later (the last one, StDone, while DONE is being set).
+  reg        mac_row_q, stall_q;
   reg  [6:0] mac_active_q;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       mac_row_q    <= 1'b0;
+      stall_q      <= 1'b0;
       mac_active_q <= 7'd0;
     end else begin
       mac_row_q    <= issue && !soft_reset_i;
+      stall_q      <= busy && !issue && !soft_reset_i;
       mac_active_q <= active;
     end
   end
@@ -861,10 +875,8 @@ module sk_core #(
       stalls_q <= 32'd0;
     end else begin
       if (mac_row_q) macs_q <= macs_sum[32] ? 32'hFFFF_FFFF : macs_sum[31:0];
-      if (busy) begin
-        if (cycles_q != 32'hFFFF_FFFF) cycles_q <= cycles_q + 32'd1;
-        if (!issue && stalls_q != 32'hFFFF_FFFF) stalls_q <= stalls_q + 32'd1;
-      end
+      if (stall_q && stalls_q != 32'hFFFF_FFFF) stalls_q <= stalls_q + 32'd1;
+      if (busy && cycles_q != 32'hFFFF_FFFF) cycles_q <= cycles_q + 32'd1;
     end
   end
 
@@ -879,35 +891,45 @@ module sk_core #(
 
   // ------------------------------------------------------------------ tap pipeline
   // What the lanes need of a tap, a cycle after its issue, when its RAM data arrive.
-  reg       t_valid_q, t_first_q, t_last_q, t_buf_q, t_real_q, t_signed_q;
-  reg [1:0] t_byte_q;
+  // The activation byte is picked by a one-hot select (buffer and byte lane, zero for a
+  // padding tap) decided at issue, so the RAM data pass one AND-OR level on their way
+  // to the multipliers instead of a buffer mux, a byte mux and a padding gate (UP5K
+  // timing, docs/fpga.md); t_sext_q selects the bytes whose bit 7 extends into x[8].
+  reg       t_valid_q, t_first_q, t_last_q;
+  reg [7:0] t_sel_q, t_sext_q;  // bit 4*buffer + byte
   reg [4:0] t_xshift_q;
+  wire       rd_buf_sel = HasCnn ? rd_buf : in_buf_q;
+  wire [7:0] tap_sel    = tap_real ? 8'd1 << {rd_buf_sel, rd_byte[1:0]} : 8'd0;
+  wire       tap_signed = operand_b ? src_signed_q : d_in_signed;
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       t_valid_q  <= 1'b0;
       t_first_q  <= 1'b0;
       t_last_q   <= 1'b0;
-      t_buf_q    <= 1'b0;
-      t_real_q   <= 1'b0;
-      t_signed_q <= 1'b0;
-      t_byte_q   <= 2'd0;
+      t_sel_q    <= 8'd0;
+      t_sext_q   <= 8'd0;
       t_xshift_q <= 5'd0;
     end else begin
       t_valid_q  <= issue && !flush;
       t_first_q  <= tap_first_q;
       t_last_q   <= tap_last;
-      t_buf_q    <= HasCnn ? rd_buf : in_buf_q;
-      t_real_q   <= tap_real;
-      t_signed_q <= operand_b ? src_signed_q : d_in_signed;
-      t_byte_q   <= rd_byte[1:0];
+      t_sel_q    <= tap_sel;
+      t_sext_q   <= tap_signed ? tap_sel : 8'd0;
       t_xshift_q <= operand_b ? b_shift_q : a_shift_q;
     end
   end
 
   wire [31:0] act_rdata [0:1];
-  wire [31:0] act_word  = act_rdata[t_buf_q];
-  wire [7:0]  act_byte  = t_real_q ? act_word[8*t_byte_q +: 8] : 8'd0;  // padding: 0
-  wire signed [8:0] x   = {t_signed_q & act_byte[7], act_byte};
+  wire [63:0] act_bytes = {act_rdata[1], act_rdata[0]};
+  reg  [8:0]  x_sel;
+  integer sb;
+  always @(*) begin
+    x_sel = 9'd0;
+    for (sb = 0; sb < 8; sb = sb + 1)
+      x_sel = x_sel | ({9{t_sel_q[sb]}} & {1'b0, act_bytes[8*sb +: 8]}) |
+                      {t_sext_q[sb] & act_bytes[8*sb + 7], 8'd0};
+  end
+  wire signed [8:0] x = x_sel;
 
   wire [8*Lanes-1:0] w_row_data;
   wire [31:0]        mac_head;
@@ -1022,7 +1044,6 @@ module sk_core #(
   wire [AAw-1:0] rq_word   = rq_tag[AAw+1:2];
   wire [3:0]     rq_be     = d_raw ? 4'b1111 : (4'b0001 << rq_tag[1:0]);
   wire [31:0]    rq_wdata  = d_raw ? rq_data : {4{rq_data[7:0]}};
-  wire           rd_buf_now = HasCnn ? rd_buf : in_buf_q;
 
   genvar a;
   generate
@@ -1034,7 +1055,7 @@ module sk_core #(
         sk_ram_1r1w #(.Depth(AWords), .Bytes(4)) u_act (
           .clk_i   (clk_i),
           .re_i    (host ? host_req_i && host_sel && !host_we_i
-                         : issue && tap_real && rd_buf_now == a[0]),
+                         : issue && tap_real && rd_buf_sel == a[0]),
           .raddr_i (host ? host_addr_i[AAw-1:0] : rd_word),
           .rdata_o (act_rdata[a]),
           .we_i    (host ? ((host_we_i && host_sel) ? host_be_i : 4'b0)
@@ -1044,7 +1065,7 @@ module sk_core #(
         );
       end else begin : gen_sp
         // ping-pong: a layer reads one buffer and writes the other
-        wire reading = rd_buf_now == a[0];
+        wire reading = rd_buf_sel == a[0];
         sk_ram_sp #(.Depth(AWords), .Bytes(4)) u_act (
           .clk_i   (clk_i),
           .re_i    (host ? host_rd && host_sel : reading && issue),
