@@ -355,7 +355,10 @@ module sk_core #(
   // issue decision does not wait for the drain count (UP5K timing, docs/fpga.md).
   reg         shadow_ok_q;
   wire        shadow_ok = shadow_ok_q;
-  wire        may_issue = state_q == StRun && !issue_done_q && (!tap_last || shadow_ok);
+  // run_open_q = (state_q == StRun && !issue_done_q), kept in a register from the next
+  // values: the issue decision then starts from three flags (UP5K timing, docs/fpga.md).
+  reg         run_open_q;
+  wire        may_issue = run_open_q && (!tap_last || shadow_ok);
 
   // The tap's activation: operand b of an add comes from SRC; a padding position reads
   // nothing and contributes 0; a real read outside the buffer stops the run.
@@ -659,8 +662,13 @@ module sk_core #(
   wire flush = soft_reset_i || abort || state_q == StDone;
 
   always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) shadow_ok_q <= 1'b1;
-    else shadow_ok_q <= !inflight_d && drain_left_d[6:2] == 5'd0;  // <= 3, without a carry chain
+    if (!rst_ni) begin
+      shadow_ok_q <= 1'b1;
+      run_open_q  <= 1'b0;
+    end else begin
+      shadow_ok_q <= !inflight_d && drain_left_d[6:2] == 5'd0;  // <= 3, without a carry chain
+      run_open_q  <= state_d == StRun && !issue_done_d;
+    end
   end
 
   always @(posedge clk_i or negedge rst_ni) begin
@@ -1151,6 +1159,11 @@ module sk_core #(
     if (checked_q && shadow_ok_q != (!inflight_q && drain_left_q[6:2] == 5'd0)) begin
       $display("sk_core: shadow_ok_q %0d disagrees with inflight %0d, drain_left %0d",
                shadow_ok_q, inflight_q, drain_left_q);
+      $stop;
+    end
+    if (checked_q && run_open_q != (state_q == StRun && !issue_done_q)) begin
+      $display("sk_core: run_open_q %0d disagrees with state %0d, issue_done %0d", run_open_q,
+               state_q, issue_done_q);
       $stop;
     end
     if (checked_q && busy_q != (state_q != StIdle)) begin
