@@ -60,7 +60,6 @@ module sk_mac_array #(
   // Lane datapath, flattened: lane l owns bits [32l+31:32l] of acc_d/acc_q/shadow_q.
   wire [32*Lanes-1:0] acc_d;
   reg  [32*Lanes-1:0] acc_q;
-  reg  [17*Lanes-1:0] prod_q;
   reg  [32*Lanes-1:0] shadow_q;
 
   // Lane 0's vector-mode operand, registered like a product. The host's bounds keep
@@ -73,14 +72,20 @@ module sk_mac_array #(
   generate
     for (l = 0; l < Lanes; l = l + 1) begin : gen_lane
       wire signed [7:0]  w      = w_i[8*l +: 8];
-      wire signed [16:0] prod   = w * x_i;  // both operands signed: the product is signed
-      wire signed [16:0] prev   = prod_q[17*l +: 17];
-      wire signed [31:0] prev32 = (l == 0 && vec_i) ? vec_q : {{15{prev[16]}}, prev};
+      wire signed [31:0] prod   = w * x_i;  // both operands signed: the product is signed
+      reg  signed [31:0] prev;
       wire signed [31:0] acc    = acc_q[32*l +: 32];
-      wire signed [31:0] sum    = acc + prev32;
-      wire signed [31:0] best   = (prev32 > acc) ? prev32 : acc;
-      assign acc_d[32*l +: 32] = p_first_q ? prev32 : ((l == 0 && max_i) ? best : sum);
-      always @(posedge clk_i) prod_q[17*l +: 17] <= prod;
+      // product register, adder and the adder's second operand in the SB_MAC16
+      wire signed [31:0] acc0   = p_first_q ? 32'sd0 : acc;
+      wire signed [31:0] mac    = acc0 + prev;
+      if (l == 0) begin : gen_vec
+        wire signed [31:0] vsum = acc + vec_q;
+        wire signed [31:0] best = (vec_q > acc) ? vec_q : acc;
+        assign acc_d[32*l +: 32] = !vec_i ? mac : (p_first_q ? vec_q : (max_i ? best : vsum));
+      end else begin : gen_mac
+        assign acc_d[32*l +: 32] = mac;
+      end
+      always @(posedge clk_i) prev <= prod;
     end
   endgenerate
 

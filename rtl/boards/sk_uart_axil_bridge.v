@@ -76,9 +76,30 @@ module sk_uart_axil_bridge #(
   reg [39:0]           reply_q;       // bytes to send, first in bits 7:0
   reg [2:0]            reply_left_q;
 
+  // A received byte and its command decode wait a cycle in registers (a byte lasts
+  // ClksPerBit * 10 cycles, so nothing is lost): the decode in series with the state
+  // and reply logic was a UP5K critical path (docs/fpga.md).
+  reg       rx_valid_q, rx_cmd_w_q, rx_cmd_r_q, rx_cmd_i_q;
+  reg [7:0] rx_data_q;
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rx_valid_q <= 1'b0;
+      rx_data_q  <= 8'd0;
+      rx_cmd_w_q <= 1'b0;
+      rx_cmd_r_q <= 1'b0;
+      rx_cmd_i_q <= 1'b0;
+    end else begin
+      rx_valid_q <= rx_valid_i;
+      rx_data_q  <= rx_data_i;
+      rx_cmd_w_q <= rx_data_i == CmdWrite;
+      rx_cmd_r_q <= rx_data_i == CmdRead;
+      rx_cmd_i_q <= rx_data_i == CmdIrq;
+    end
+  end
+
   // Bytes shift in from the top: after a write frame a0 sits in bits 7:0, after a read
   // frame (three bytes) in bits 39:32.
-  wire [55:0] args_next = {rx_data_i, args_q[55:8]};
+  wire [55:0] args_next = {rx_data_q, args_q[55:8]};
   wire [23:0] addr      = is_write_q ? args_q[23:0] : args_q[55:32];
 
   assign m_axil_awaddr  = addr[AddrWidth-1:0];
@@ -110,23 +131,23 @@ module sk_uart_axil_bridge #(
       reply_left_q <= 3'd0;
     end else begin
       case (state_q)
-        StCmd: if (rx_valid_i) begin
+        StCmd: if (rx_valid_q) begin
           idle_q <= {TimerWidth{1'b0}};
-          if (rx_data_i == CmdWrite) begin
+          if (rx_cmd_w_q) begin
             state_q     <= StArgs;
             is_write_q  <= 1'b1;
             args_left_q <= 3'd7;
-          end else if (rx_data_i == CmdRead) begin
+          end else if (rx_cmd_r_q) begin
             state_q     <= StArgs;
             is_write_q  <= 1'b0;
             args_left_q <= 3'd3;
-          end else if (rx_data_i == CmdIrq) begin
+          end else if (rx_cmd_i_q) begin
             state_q      <= StReply;
             reply_q      <= {32'd0, ReplyIrq, 3'd0, irq_i};
             reply_left_q <= 3'd1;
           end
         end
-        StArgs: if (rx_valid_i) begin
+        StArgs: if (rx_valid_q) begin
           args_q      <= args_next;
           args_left_q <= args_left_q - 1'b1;
           idle_q      <= {TimerWidth{1'b0}};
