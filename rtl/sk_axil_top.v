@@ -135,19 +135,26 @@ module sk_axil_top #(
   // The registers lie in the first 2^RegBits bytes: addr_q is a register offset when its
   // upper bits, compared at accept, are zero and its low bits name one.
   reg        reg_page_q;
-  reg        ctrl_start_q, ctrl_soft_reset_q, ctrl_irq_clear_q;
+  reg        ctrl_start_q, ctrl_soft_reset_q, ctrl_irq_clear_q;  // pulses in the write cycle
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       win_q             <= {NumWins{1'b0}};
       is_mem_q          <= 1'b0;
       reg_page_q        <= 1'b0;
-      ctrl_start_q      <= 1'b0;
-      ctrl_soft_reset_q <= 1'b0;
-      ctrl_irq_clear_q  <= 1'b0;
     end else if (accept_w || accept_r) begin
       win_q             <= decode_win(next_addr);
       is_mem_q          <= |decode_win(next_addr);
       reg_page_q        <= next_addr[AddrWidth-1:RegBits] == {(AddrWidth-RegBits){1'b0}};
+    end
+  end
+  // A write is performed in the cycle after its accept (BusWrite), so the command bits
+  // registered at accept are exactly the command pulses.
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      ctrl_start_q      <= 1'b0;
+      ctrl_soft_reset_q <= 1'b0;
+      ctrl_irq_clear_q  <= 1'b0;
+    end else begin
       ctrl_start_q      <= ctrl_wr_next && s_axil_wdata[SK_CTRL_START_LSB];
       ctrl_soft_reset_q <= ctrl_wr_next && s_axil_wdata[SK_CTRL_SOFT_RESET_LSB];
       ctrl_irq_clear_q  <= ctrl_wr_next && s_axil_wdata[SK_CTRL_IRQ_CLEAR_LSB];
@@ -169,9 +176,9 @@ module sk_axil_top #(
 
   wire reg_write = bus_q == BusWrite && !is_mem;
   // CTRL is a register, never in a window: no is_mem term needed
-  wire start      = bus_q == BusWrite && ctrl_start_q;
-  wire soft_reset = bus_q == BusWrite && ctrl_soft_reset_q;
-  wire irq_clear  = bus_q == BusWrite && ctrl_irq_clear_q;
+  wire start      = ctrl_start_q;
+  wire soft_reset = ctrl_soft_reset_q;
+  wire irq_clear  = ctrl_irq_clear_q;
   wire start_ok   = start && (!core_busy || soft_reset);
 
   function automatic reg_at(input [RegBits-1:0] offset);

@@ -45,7 +45,7 @@ module sk_core #(
   // commands: one-cycle pulses
   input  wire                     start_i,
   input  wire                     soft_reset_i,
-  input  wire [7:0]               num_layers_i,
+  input  wire [7:0]               num_layers_i,  // taken as it was the cycle before start_i
   // status
   output wire                     busy_o,
   output wire                     done_o,       // one-cycle pulse: the run ended
@@ -244,6 +244,7 @@ module sk_core #(
   wire        w3_per_chan = w3[SK_DESC_PER_CHANNEL_LSB];
   reg pre_dims_q, pre_k_chain_q, pre_sign_chain_q, pre_field_q, pre_shift_q, pre_bias_q;
   reg pre_shift_addr_q, pre_act_q, last_layer_q;
+  reg n_le1_q, n_le2_q, n_le_lanes_q, n_le_2lanes_q;
   // BIAS_BASE + N and SHIFT_BASE + N, added when word 2 lands (fetch 3), compared in
   // fetch 4: an adder and a compare in series took more than a cycle.
   wire [31:0] w2 = desc_rdata;  // descriptor word 2, in fetch 3
@@ -268,6 +269,11 @@ module sk_core #(
       pre_shift_q      <= !w3_raw && !w3_per_chan && w3_shift_hi == 2'b10;  // -32..-17
       pre_bias_q       <= {15'd0, bias_end_q} > BiasDepth;
       pre_shift_addr_q <= w3_per_chan && {15'd0, shift_end_q} > ShiftDepth;
+      // N against the block sizes StCheck needs: step is Lanes, or 1 (one-channel kinds)
+      n_le1_q          <= d_n <= 16'd1;
+      n_le2_q          <= d_n <= 16'd2;
+      n_le_lanes_q     <= {1'b0, d_n} <= {1'b0, LanesN};
+      n_le_2lanes_q    <= {1'b0, d_n} <= {LanesN, 1'b0};
       pre_act_q        <= {16'd0, d_k} > ActBytes ||
                           (w3_raw ? {14'd0, d_n, 2'b00} > ActBytes : {16'd0, d_n} > ActBytes);
     end
@@ -346,6 +352,16 @@ module sk_core #(
   wire vec       = HasCnn && vec_q;
   wire tap_last  = ci_last_q && kx_last && ky_last;
   wire pix_last  = ox_last && oy_last;
+
+  // NUM_LAYERS and its check as of the cycle before START (sk_axil_top writes it in a
+  // bus transaction of its own, at least three cycles before a START): the compare is
+  // not in series with the start decision.
+  reg [7:0] num_layers_in_q;
+  reg       num_layers_bad_q;
+  always @(posedge clk_i) begin
+    num_layers_in_q  <= num_layers_i;
+    num_layers_bad_q <= num_layers_i == 8'd0 || {24'd0, num_layers_i} > MaxLayers;
+  end
 
   // ------------------------------------------------------------------ issue
   wire [6:0]  active    = chan1 ? 7'd1 : (last_blk_q ? n_left_q[6:0] : LanesN[6:0]);  // n_left >= 1 while issuing
@@ -499,8 +515,8 @@ module sk_core #(
         tap_first_d      = 1'b1;
         n0_d             = 16'd0;
         n_left_d         = d_n;
-        last_blk_d       = d_n <= step_set;
-        first_blk_last_d = d_n <= step_set;
+        last_blk_d       = one_chan ? n_le1_q : n_le_lanes_q;  // N <= step
+        first_blk_last_d = one_chan ? n_le1_q : n_le_lanes_q;
         step_d           = step_set;
         one_chan_d       = one_chan;
         w_row_d          = {1'b0, d_w_base};
@@ -573,7 +589,7 @@ module sk_core #(
                   // next group of the pixel
                   n0_d        = n0_q + step_q;
                   n_left_d    = n_left_q - step_q;
-                  last_blk_d  = {1'b0, n_left_q} <= {step_q, 1'b0};  // n_left_q - step <= step
+                  last_blk_d  = next_last_q;
                   grp_addr_d  = grp_addr_q + (chan1 ? 1 : 0);
                   krow_addr_d = grp_addr_q + (chan1 ? 1 : 0);
                   kcol_addr_d = grp_addr_q + (chan1 ? 1 : 0);
@@ -646,11 +662,11 @@ module sk_core #(
       drain_left_d = 7'd0;
     end
     if (start_i && (state_q == StIdle || soft_reset_i)) begin
-      num_layers_d = num_layers_i;
+      num_layers_d = num_layers_in_q;
       layer_d      = 8'd0;
       fetch_d      = 4'd0;
       err_d        = SK_HWERR_NONE;
-      if (num_layers_i == 8'd0 || {24'd0, num_layers_i} > MaxLayers) begin
+      if (num_layers_bad_q) begin
         err_d   = SK_HWERR_NUM_LAYERS;
         state_d = StDone;
       end else begin
@@ -660,6 +676,16 @@ module sk_core #(
   end
 
   wire flush = soft_reset_i || abort || state_q == StDone;
+
+  // Whether the block after the current one is its pixel's last (n_left - step <= step),
+  // compared a cycle after n_left changes instead of in the issue cycle that needs it:
+  // a block's last tap issues at least 3 cycles after the previous block's (its sums
+  // must reach the shadow chain first), and StCheck loads the first value.
+  reg next_last_q;
+  always @(posedge clk_i) begin
+    if (state_q == StCheck) next_last_q <= one_chan ? n_le2_q : n_le_2lanes_q;  // N <= 2 step
+    else next_last_q <= {1'b0, n_left_q} <= {step_q, 1'b0};
+  end
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -871,7 +897,17 @@ module sk_core #(
       mac_active_q <= active;
     end
   end
-  wire [32:0] macs_sum = {1'b0, macs_q} + {26'd0, mac_active_q};  // saturate on the carry out
+  // macs_q + mac_active_q, saturating: the low byte adds, the upper bits take its carry
+  // from a precomputed increment (a 32-bit carry chain before the saturation mux did
+  // not fit the UP5K cycle). Whether the upper bits are all ones is registered a cycle
+  // late: the low byte carries at most every fourth add (<= 64 each, it restarts
+  // below 64), so the upper bits have held for a cycle whenever the flag is used.
+  wire [8:0]  macs_lo   = {1'b0, macs_q[7:0]} + {2'd0, mac_active_q};
+  wire [23:0] macs_hi1  = macs_q[31:8] + 24'd1;
+  reg         macs_hi_max_q;
+  always @(posedge clk_i) macs_hi_max_q <= &macs_q[31:8];
+  wire [31:0] macs_next = !macs_lo[8] ? {macs_q[31:8], macs_lo[7:0]} :
+                          macs_hi_max_q ? 32'hFFFF_FFFF : {macs_hi1, macs_lo[7:0]};
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       cycles_q <= 32'd0;
@@ -882,7 +918,7 @@ module sk_core #(
       macs_q   <= 32'd0;
       stalls_q <= 32'd0;
     end else begin
-      if (mac_row_q) macs_q <= macs_sum[32] ? 32'hFFFF_FFFF : macs_sum[31:0];
+      if (mac_row_q) macs_q <= macs_next;
       if (stall_q && stalls_q != 32'hFFFF_FFFF) stalls_q <= stalls_q + 32'd1;
       if (busy && cycles_q != 32'hFFFF_FFFF) cycles_q <= cycles_q + 32'd1;
     end
@@ -1115,14 +1151,14 @@ module sk_core #(
   end
   wire [32*RowWords-1:0] w_row_padded = {{(32*RowWords-8*Lanes){1'b0}}, w_row_data};
   always @(*) begin
-    host_rdata_o = 32'd0;
-    if (rd_win_q[WinDesc])    host_rdata_o = desc_rdata;
-    if (rd_win_q[WinXdesc])   host_rdata_o = xdesc_rdata;
-    if (rd_win_q[WinBias])    host_rdata_o = bias_rdata;
-    if (rd_win_q[WinShift])   host_rdata_o = shift_rdata;
-    if (rd_win_q[WinAct0])    host_rdata_o = act_rdata[0];
-    if (rd_win_q[WinAct1])    host_rdata_o = act_rdata[1];
-    if (rd_win_q[WinWeights]) host_rdata_o = w_row_padded[32*rd_row_sel_q +: 32];
+    // rd_win_q is one-hot (or zero): an AND-OR, not a priority chain
+    host_rdata_o = ({32{rd_win_q[WinDesc]}}    & desc_rdata) |
+                   ({32{rd_win_q[WinXdesc]}}   & xdesc_rdata) |
+                   ({32{rd_win_q[WinBias]}}    & bias_rdata) |
+                   ({32{rd_win_q[WinShift]}}   & shift_rdata) |
+                   ({32{rd_win_q[WinAct0]}}    & act_rdata[0]) |
+                   ({32{rd_win_q[WinAct1]}}    & act_rdata[1]) |
+                   ({32{rd_win_q[WinWeights]}} & w_row_padded[32*rd_row_sel_q +: 32]);
   end
 
   // Index bits above the memory depths are cut off by the range checks above.
@@ -1159,6 +1195,11 @@ module sk_core #(
     if (checked_q && shadow_ok_q != (!inflight_q && drain_left_q[6:2] == 5'd0)) begin
       $display("sk_core: shadow_ok_q %0d disagrees with inflight %0d, drain_left %0d",
                shadow_ok_q, inflight_q, drain_left_q);
+      $stop;
+    end
+    if (checked_q && state_q == StRun && issue && tap_last && !last_blk_q &&
+        next_last_q != ({1'b0, n_left_q} <= {step_q, 1'b0})) begin
+      $display("sk_core: next_last_q is stale at a block end");
       $stop;
     end
     if (checked_q && run_open_q != (state_q == StRun && !issue_done_q)) begin

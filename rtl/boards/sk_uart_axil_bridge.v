@@ -60,6 +60,7 @@ module sk_uart_axil_bridge #(
   localparam [3:0] ReplyRead  = 4'hB;
   localparam [3:0] ReplyIrq   = 4'hC;
   localparam integer TimerWidth = $clog2(IdleTimeout + 1);
+  localparam integer IdleLast   = IdleTimeout - 1;
 
   localparam [2:0] StCmd   = 3'd0;  // wait for a command byte
   localparam [2:0] StArgs  = 3'd1;  // collect address (and data) bytes
@@ -72,6 +73,7 @@ module sk_uart_axil_bridge #(
   reg [2:0]            args_left_q;   // argument bytes still to come
   reg [55:0]           args_q;        // a0 a1 a2 d0 d1 d2 d3, first byte in bits 7:0
   reg [TimerWidth-1:0] idle_q;
+  reg                  idle_hit_q;    // idle_q == IdleTimeout, kept in a register
   reg                  aw_done_q, w_done_q, ar_done_q;
   reg [39:0]           reply_q;       // bytes to send, first in bits 7:0
   reg [2:0]            reply_left_q;
@@ -124,6 +126,7 @@ module sk_uart_axil_bridge #(
       args_left_q  <= 3'd0;
       args_q       <= 56'd0;
       idle_q       <= {TimerWidth{1'b0}};
+      idle_hit_q   <= 1'b0;
       aw_done_q    <= 1'b0;
       w_done_q     <= 1'b0;
       ar_done_q    <= 1'b0;
@@ -132,7 +135,8 @@ module sk_uart_axil_bridge #(
     end else begin
       case (state_q)
         StCmd: if (rx_valid_q) begin
-          idle_q <= {TimerWidth{1'b0}};
+          idle_q     <= {TimerWidth{1'b0}};
+          idle_hit_q <= 1'b0;
           if (rx_cmd_w_q) begin
             state_q     <= StArgs;
             is_write_q  <= 1'b1;
@@ -151,16 +155,18 @@ module sk_uart_axil_bridge #(
           args_q      <= args_next;
           args_left_q <= args_left_q - 1'b1;
           idle_q      <= {TimerWidth{1'b0}};
+          idle_hit_q  <= 1'b0;
           if (args_left_q == 3'd1) begin
             state_q   <= is_write_q ? StWrite : StRead;
             aw_done_q <= 1'b0;
             w_done_q  <= 1'b0;
             ar_done_q <= 1'b0;
           end
-        end else if (idle_q == IdleTimeout[TimerWidth-1:0]) begin
+        end else if (idle_hit_q) begin
           state_q <= StCmd;  // the host went quiet mid-frame: drop it
         end else begin
-          idle_q <= idle_q + 1'b1;
+          idle_q     <= idle_q + 1'b1;
+          idle_hit_q <= idle_q == IdleLast[TimerWidth-1:0];
         end
         StWrite: begin
           if (m_axil_awvalid && m_axil_awready) aw_done_q <= 1'b1;
