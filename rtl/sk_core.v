@@ -106,6 +106,7 @@ module sk_core #(
 
   // ------------------------------------------------------------------ sequencer state
   reg [2:0]  state_q, state_d;
+  reg        busy_q;                    // state_q != StIdle, in a register of its own
   reg [7:0]  num_layers_q, num_layers_d;
   reg [7:0]  layer_q, layer_d;
   reg [3:0]  fetch_q, fetch_d;
@@ -661,7 +662,7 @@ module sk_core #(
       inflight_d   = 1'b0;
       drain_left_d = 7'd0;
     end
-    if (start_i && (state_q == StIdle || soft_reset_i)) begin
+    if (start_i && (!busy_q || soft_reset_i)) begin
       num_layers_d = num_layers_in_q;
       layer_d      = 8'd0;
       fetch_d      = 4'd0;
@@ -864,13 +865,12 @@ module sk_core #(
   end
 
   // Perf counters: cleared by an accepted start or a soft reset, saturating.
-  wire start_accept = start_i && (state_q == StIdle || soft_reset_i);
+  wire start_accept = start_i && (!busy_q || soft_reset_i);
   // busy = state_q != StIdle, kept in a register of its own: it selects the host or the
-  // sequencer on every memory port and gates the host's window accesses, and decoding it
-  // from state_q put a LUT level and a wide fanout into the host access path (UP5K
-  // timing, docs/fpga.md). Only an accepted start leaves StIdle; only a soft reset and
-  // StDone return to it.
-  reg  busy_q;
+  // sequencer on every memory port and gates the host's window accesses and START, and
+  // decoding it from state_q put a LUT level and a wide fanout into the host access
+  // path (UP5K timing, docs/fpga.md). Only an accepted start leaves StIdle; only a soft
+  // reset and StDone return to it.
   wire busy_d = start_accept || (!soft_reset_i && state_q != StIdle && state_q != StDone);
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) busy_q <= 1'b0;

@@ -73,11 +73,11 @@ module sk_mac_array #(
     for (l = 0; l < Lanes; l = l + 1) begin : gen_lane
       wire signed [7:0]  w      = w_i[8*l +: 8];
       wire signed [31:0] prod   = w * x_i;  // both operands signed: the product is signed
-      reg  signed [31:0] prev;
+      reg  signed [31:0] prod_q;
       wire signed [31:0] acc    = acc_q[32*l +: 32];
       // product register, adder and the adder's second operand in the SB_MAC16
       wire signed [31:0] acc0   = p_first_q ? 32'sd0 : acc;
-      wire signed [31:0] mac    = acc0 + prev;
+      wire signed [31:0] mac    = acc0 + prod_q;
       if (l == 0) begin : gen_vec
         wire signed [31:0] vsum = acc + vec_q;
         wire signed [31:0] best = (vec_q > acc) ? vec_q : acc;
@@ -85,7 +85,7 @@ module sk_mac_array #(
       end else begin : gen_mac
         assign acc_d[32*l +: 32] = mac;
       end
-      always @(posedge clk_i) prev <= prod;
+      always @(posedge clk_i) prod_q <= prod;
     end
   endgenerate
 

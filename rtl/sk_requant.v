@@ -182,8 +182,7 @@ module sk_requant #(
     ovf5_q     <= ovf4_q;
     // y is negative exactly when lo < 0 and the value is: a negative value is either
     // in lo..-1 or clamped to lo, and lo = 0 clamps every negative value to 0.
-    // (rounded4 < 0 without the adder: int4 < 0, unless int4 = -1 rounds up to 0)
-    neg5_q     <= !raw_i && lo_i[9] && (ovf4_q ? sign4_q : int4_q[8] && !(&int4_q && inc4));
+    neg5_q     <= !raw_i && lo_i[9] && (ovf4_q ? sign4_q : rounded4[9]);
   end
 
   // The §6 bounds are hi = 2^m - 1 and lo = 0 or -2^m: comparing with them is a test of
