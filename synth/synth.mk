@@ -44,7 +44,9 @@ UART_CHECK_SEED ?= 7
 UART_GEN_LIMITS ?= --max-layers 3 --max-dim 32 --max-batch 2
 
 ALL_TARGETS += $(SHIFTKIT_UART)
-TEST_TARGETS += test-synth-scripts test-uart
+# synth-check is part of make test (CI): the LANES=8 board build, 3 nextpnr seeds and
+# the xc7 and requant figures take about 3 minutes on 2 cores.
+TEST_TARGETS += test-synth-scripts test-uart synth-check
 HELP_LINES += "  synth        Yosys+nextpnr: UP5K LANES=$(SYNTH_LANES), seeds $(SYNTH_SEEDS); xc7; requant study (build/reports/synth.json)" \
               "  synth-requant  shift vs gemmlowp requant on iCE40 and xc7 (build/reports/synth-requant.json)" \
               "  synth-check  LANES=8 run compared with synth/qor_baseline.json (+5% LCs/LUTs, -10% Fmax fail)" \
