@@ -394,8 +394,8 @@ module sk_axil_top #(
         BiasDepth * 4 > SK_WIN_BIAS_SPAN || ShiftDepth > SK_WIN_SHIFT_SPAN ||
         ActBytes > SK_WIN_ACT0_SPAN || MaxLayers * 16 > SK_WIN_DESC_SPAN ||
         MaxLayers * 64 > SK_WIN_XDESC_SPAN || SK_REG_FEATURES >= (1 << RegBits)) begin
-      $display("sk_axil_top: a memory is larger than its window in docs/regmap.md, a register lies past RegBits, or AddrWidth != %0d",
-               SK_ADDR_WIDTH);
+      $display({"sk_axil_top: a memory is larger than its window in docs/regmap.md, ",
+                "a register lies past RegBits, or AddrWidth != %0d"}, SK_ADDR_WIDTH);
       $finish;
     end
   end

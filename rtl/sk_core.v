@@ -119,7 +119,7 @@ module sk_core #(
   // Per-layer and per-block quantities kept in registers so that no issue decision waits
   // for a subtraction or a magnitude compare (UP5K timing, docs/fpga.md). Each loop
   // counter has a "last" flag computed one issue ahead from "pre" = bound - 2.
-  reg [15:0] ci_q, ci_d;                // channel within the window position (the tap k of a dense layer)
+  reg [15:0] ci_q, ci_d;                // channel at the window position (a dense layer's tap k)
   reg [15:0] cg_pre_q, cg_pre_d;        // channels per position - 2
   reg        cg_one_q, cg_one_d;
   reg        ci_last_q, ci_last_d;

@@ -3,10 +3,11 @@
 // One array of full words with byte enables, and a cycle either writes or reads: during
 // a write the read data keep their previous value (nothing in the core reads the port
 // it writes). Read and write enables are separate inputs, so that a write enable never
-// waits for the logic that decides a read. That is the shape every tool maps without glue: Yosys gives iCE40 block
-// RAM (or SPRAM, whose rule is `rdwr no_change`) without the bypass registers and address
-// compare it adds to emulate a read-first port, and a 32-bit memory of 256 words or fewer
-// takes 2 SB_RAM40_4K instead of one per byte lane (docs/fpga.md "Memories").
+// waits for the logic that decides a read. That is the shape every tool maps without
+// glue: Yosys gives iCE40 block RAM (or SPRAM, whose rule is `rdwr no_change`) without
+// the bypass registers and address compare it adds to emulate a read-first port, and a
+// 32-bit memory of 256 words or fewer takes 2 SB_RAM40_4K instead of one per byte lane
+// (docs/fpga.md "Memories").
 
 `default_nettype none
 
